@@ -235,6 +235,7 @@ public sealed class NostrEvent
                 }
             }
 
+            field = "event";
             if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
             {
                 throw new IdentityFormatException("event", "unexpected content after the event object");
