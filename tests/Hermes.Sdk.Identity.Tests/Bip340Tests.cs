@@ -88,3 +88,44 @@ public class Bip340Tests
         Assert.Throws<ArgumentException>(() => Bip340.Sign(new byte[32], order.AsSpan(0, 31), new byte[32], new byte[64]));
     }
 }
+
+public class Secp256k1GeneratorTests
+{
+    public static TheoryData<string> Scalars => new()
+    {
+        "0000000000000000000000000000000000000000000000000000000000000001",
+        "0000000000000000000000000000000000000000000000000000000000000002",
+        "000000000000000000000000000000000000000000000000000000000000000f",
+        "0000000000000000000000000000000000000000000000000000000000000010",
+        "8000000000000000000000000000000000000000000000000000000000000000",
+        "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364140",
+        "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD036413F",
+        "0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F",
+    };
+
+    [Theory]
+    [MemberData(nameof(Scalars))]
+    public void Multi_comb_matches_plain_multiplication(string hex) => AssertMatches(Convert.FromHexString(hex));
+
+    [Fact]
+    public void Multi_comb_matches_plain_multiplication_for_random_scalars()
+    {
+        for (int i = 0; i < 50; i++)
+        {
+            byte[] k = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+            if (Bip340.IsValidSecretKey(k))
+            {
+                AssertMatches(k);
+            }
+        }
+    }
+
+    private static void AssertMatches(byte[] k)
+    {
+        var x9 = Org.BouncyCastle.Crypto.EC.CustomNamedCurves.GetByName("secp256k1");
+        var expected = x9.G.Multiply(new Org.BouncyCastle.Math.BigInteger(1, k)).Normalize();
+        var actual = Secp256k1Generator.Multiply(k);
+        Assert.Equal(expected.AffineXCoord.ToBigInteger(), actual.AffineXCoord.ToBigInteger());
+        Assert.Equal(expected.AffineYCoord.ToBigInteger(), actual.AffineYCoord.ToBigInteger());
+    }
+}

@@ -1,13 +1,10 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using Org.BouncyCastle.Asn1.X9;
-using Org.BouncyCastle.Crypto.EC;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC;
-using Org.BouncyCastle.Math.EC.Multiplier;
-using Org.BouncyCastle.Utilities;
 using ECCurve = Org.BouncyCastle.Math.EC.ECCurve;
 using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
+using Scalar = System.Numerics.BigInteger;
 
 namespace Hermes.Sdk.Identity.Nostr;
 
@@ -16,9 +13,10 @@ namespace Hermes.Sdk.Identity.Nostr;
 /// </summary>
 /// <remarks>
 /// The curve arithmetic is BouncyCastle's specialised secp256k1 implementation. Multiplications by a secret
-/// scalar (public-key derivation and the nonce point) use a fixed-point comb multiplier over a table precomputed
-/// once for the generator; verification uses an interleaved, GLV-accelerated double multiplication.
-/// Messages may be of any length (BIP-340 allows it); Nostr signs the 32-byte event id.
+/// scalar (public-key derivation and the nonce point) use a fixed-point multi-comb over a table precomputed once
+/// for the generator, read in constant time (<see cref="Secp256k1Generator"/>); verification uses BouncyCastle's
+/// interleaved, GLV-accelerated double multiplication. Messages may be of any length (BIP-340 allows it); Nostr
+/// signs the 32-byte event id.
 /// </remarks>
 public static class Bip340
 {
@@ -28,22 +26,15 @@ public static class Bip340
     /// <summary>Length of a signature.</summary>
     public const int SignatureLength = 64;
 
-    private static readonly X9ECParameters Secp256k1 = CustomNamedCurves.GetByName("secp256k1");
-    private static readonly ECCurve Curve = Secp256k1.Curve;
-    private static readonly ECPoint G = Secp256k1.G;
-    private static readonly BigInteger N = Secp256k1.N;
+    private static readonly ECCurve Curve = Secp256k1Generator.Curve.Curve;
+    private static readonly ECPoint G = Secp256k1Generator.Curve.G;
+    private static readonly BigInteger N = Secp256k1Generator.Curve.N;
     private static readonly BigInteger P = Curve.Field.Characteristic;
-    private static readonly FixedPointCombMultiplier Comb = new();
+    private static readonly Scalar Order = new(N.ToByteArrayUnsigned(), isUnsigned: true, isBigEndian: true);
 
     private static readonly byte[] AuxTag = TagPrefix("BIP0340/aux");
     private static readonly byte[] NonceTag = TagPrefix("BIP0340/nonce");
     private static readonly byte[] ChallengeTag = TagPrefix("BIP0340/challenge");
-
-    static Bip340()
-    {
-        // Build the comb table for G once, so the first signature is not the slow one.
-        FixedPointUtilities.Precompute(G);
-    }
 
     /// <summary>Whether <paramref name="secretKey"/> is a valid secret key: 32 bytes, in [1, n-1].</summary>
     /// <param name="secretKey">The candidate secret key.</param>
@@ -55,8 +46,8 @@ public static class Bip340
             return false;
         }
 
-        var d = new BigInteger(1, secretKey);
-        return d.SignValue > 0 && d.CompareTo(N) < 0;
+        var d = new Scalar(secretKey, isUnsigned: true, isBigEndian: true);
+        return !d.IsZero && d < Order;
     }
 
     /// <summary>Derives the 32-byte x-only public key of <paramref name="secretKey"/>.</summary>
@@ -135,7 +126,11 @@ public static class Bip340
 
         Span<byte> hash = stackalloc byte[32];
         TaggedHash(ChallengeTag, signature[..32], publicKey, message, hash);
-        BigInteger e = new BigInteger(1, hash).Mod(N);
+        var e = new BigInteger(1, hash);
+        if (e.CompareTo(N) >= 0)
+        {
+            e = e.Subtract(N); // a 256-bit hash is below 2n: one subtraction reduces it
+        }
 
         // R = s*G - e*P
         ECPoint rPoint = ECAlgorithms.SumOfTwoMultiplies(G, s, publicPoint.Negate(), e).Normalize();
@@ -180,14 +175,15 @@ public static class Bip340
     }
 
     /// <summary>
-    /// A secret key prepared for signing: the scalar already negated for an even-y public key, and the
-    /// x-only public key cached, so one signature costs one comb multiplication.
+    /// A secret key prepared for signing: the scalar already negated for an even-y public key (kept in a pinned
+    /// buffer that <see cref="Clear"/> zeroes), and the x-only public key cached, so one signature costs one
+    /// fixed-point multiplication.
     /// </summary>
     internal sealed class SigningKey
     {
-        private readonly BigInteger _d;
+        private readonly byte[] _d;
 
-        private SigningKey(BigInteger d, byte[] publicKey, ECPoint publicPoint)
+        private SigningKey(byte[] d, byte[] publicKey, ECPoint publicPoint)
         {
             _d = d;
             PublicKey = publicKey;
@@ -205,16 +201,24 @@ public static class Bip340
                 throw new ArgumentException($"A secret key is {KeyLength} bytes, not {secretKey.Length}.", nameof(secretKey));
             }
 
-            var d0 = new BigInteger(1, secretKey);
-            if (d0.SignValue == 0 || d0.CompareTo(N) >= 0)
+            if (!IsValidSecretKey(secretKey))
             {
                 throw new ArgumentException("The secret key is out of range (it must be between 1 and n-1).", nameof(secretKey));
             }
 
-            ECPoint p = Comb.Multiply(G, d0).Normalize();
-            BigInteger d = p.AffineYCoord.TestBitZero() ? N.Subtract(d0) : d0;
-            ECPoint even = p.AffineYCoord.TestBitZero() ? p.Negate().Normalize() : p;
-            return new SigningKey(d, p.AffineXCoord.GetEncoded(), even);
+            ECPoint p = Secp256k1Generator.Multiply(secretKey);
+            byte[] d = GC.AllocateArray<byte>(KeyLength, pinned: true);
+            if (p.AffineYCoord.TestBitZero())
+            {
+                WriteScalar(Order - new Scalar(secretKey, isUnsigned: true, isBigEndian: true), d);
+                p = p.Negate().Normalize();
+            }
+            else
+            {
+                secretKey.CopyTo(d);
+            }
+
+            return new SigningKey(d, p.AffineXCoord.GetEncoded(), p);
         }
 
         public void Sign(ReadOnlySpan<byte> message, ReadOnlySpan<byte> auxRand, Span<byte> signature)
@@ -230,40 +234,55 @@ public static class Bip340
             }
 
             Span<byte> t = stackalloc byte[32];
-            Span<byte> rand = stackalloc byte[32];
+            Span<byte> k0 = stackalloc byte[32];
             try
             {
+                // t = bytes(d) xor hash_aux(a); rand = hash_nonce(t || bytes(P) || m); k' = int(rand) mod n
                 TaggedHash(AuxTag, auxRand, default, default, t);
-                Span<byte> dBytes = stackalloc byte[32];
-                BigIntegers.AsUnsignedByteArray(_d, dBytes);
                 for (int i = 0; i < 32; i++)
                 {
-                    t[i] ^= dBytes[i];
+                    t[i] ^= _d[i];
                 }
 
-                dBytes.Clear();
-                TaggedHash(NonceTag, t, PublicKey, message, rand);
-                BigInteger k0 = new BigInteger(1, rand).Mod(N);
-                if (k0.SignValue == 0)
+                TaggedHash(NonceTag, t, PublicKey, message, k0);
+                var k = new Scalar(k0, isUnsigned: true, isBigEndian: true) % Order;
+                if (k.IsZero)
                 {
                     throw new CryptographicException("BIP-340 nonce is zero (probability 2^-256); sign again with fresh aux_rand.");
                 }
 
-                ECPoint r = Comb.Multiply(G, k0).Normalize();
-                BigInteger k = r.AffineYCoord.TestBitZero() ? N.Subtract(k0) : k0;
+                WriteScalar(k, k0);
+                ECPoint r = Secp256k1Generator.Multiply(k0);
+                if (r.AffineYCoord.TestBitZero())
+                {
+                    k = Order - k;
+                }
+
                 Span<byte> rx = signature[..32];
                 r.AffineXCoord.EncodeTo(rx);
 
+                // e = int(hash_challenge(bytes(R) || bytes(P) || m)) mod n; sig = bytes(R) || bytes((k + e·d) mod n)
                 Span<byte> hash = stackalloc byte[32];
                 TaggedHash(ChallengeTag, rx, PublicKey, message, hash);
-                BigInteger e = new BigInteger(1, hash).Mod(N);
-                BigIntegers.AsUnsignedByteArray(k.Add(e.Multiply(_d)).Mod(N), signature.Slice(32, 32));
+                var e = new Scalar(hash, isUnsigned: true, isBigEndian: true);
+                var d = new Scalar(_d, isUnsigned: true, isBigEndian: true);
+                WriteScalar((k + (e * d)) % Order, signature.Slice(32, 32));
             }
             finally
             {
                 t.Clear();
-                rand.Clear();
+                k0.Clear();
             }
+        }
+
+        /// <summary>Zeroes the secret scalar.</summary>
+        public void Clear() => CryptographicOperations.ZeroMemory(_d);
+
+        private static void WriteScalar(Scalar value, Span<byte> destination)
+        {
+            destination.Clear();
+            int length = value.GetByteCount(isUnsigned: true);
+            value.TryWriteBytes(destination[(32 - length)..], out _, isUnsigned: true, isBigEndian: true);
         }
     }
 }

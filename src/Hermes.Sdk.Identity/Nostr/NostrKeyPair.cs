@@ -174,6 +174,7 @@ public sealed class NostrKeyPair : IDisposable
         if (!_disposed)
         {
             CryptographicOperations.ZeroMemory(_secret);
+            _signer.Clear();
             _disposed = true;
         }
     }
