@@ -3,14 +3,9 @@
 //           {"op":"sign","items":[{"seed","data_b64"}...]}              -> {"results":[{"public","sig_b64"}...]}
 //           {"op":"create","role":"user"|"account"|"operator"|"server"|"cluster","count":N} -> {"results":[{"seed","public"}...]}
 import { fromSeed, fromPublic, createUser, createAccount, createOperator, createServer, createCluster } from 'nkeys.js';
+import { readRequest, writeAnswer } from './peer-io.mjs';
 
-const input = JSON.parse(await new Promise((resolve, reject) => {
-  let data = '';
-  process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (chunk) => { data += chunk; });
-  process.stdin.on('end', () => resolve(data));
-  process.stdin.on('error', reject);
-}));
+const input = await readRequest();
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -34,4 +29,4 @@ if (input.op === 'verify') {
 } else {
   throw new Error(`unknown op ${input.op}`);
 }
-process.stdout.write(JSON.stringify({ results }));
+writeAnswer({ results });

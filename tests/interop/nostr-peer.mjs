@@ -3,14 +3,9 @@
 //           {"op":"sign","sk":"<hex>","templates":[{kind,created_at,tags,content}...]} -> {"pubkey":"<hex>","events":[event...]}
 import { finalizeEvent, verifyEvent, getPublicKey } from 'nostr-tools/pure';
 import { hexToBytes } from '@noble/hashes/utils.js';
+import { readRequest, writeAnswer } from './peer-io.mjs';
 
-const input = JSON.parse(await new Promise((resolve, reject) => {
-  let data = '';
-  process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (chunk) => { data += chunk; });
-  process.stdin.on('end', () => resolve(data));
-  process.stdin.on('error', reject);
-}));
+const input = await readRequest();
 
 let output;
 if (input.op === 'verify') {
@@ -21,4 +16,4 @@ if (input.op === 'verify') {
 } else {
   throw new Error(`unknown op ${input.op}`);
 }
-process.stdout.write(JSON.stringify(output));
+writeAnswer(output);
