@@ -265,7 +265,7 @@ public sealed class IdentityStoreTests : IDisposable
     public async Task ToString_and_logs_never_contain_secrets()
     {
         var sink = new CollectingLoggerProvider();
-        using var factory = LoggerFactory.Create(b => b.AddProvider(sink).SetMinimumLevel(LogLevel.Trace));
+        using ILoggerFactory factory = sink.CreateFactory();
         var store = new IdentityStore(new IdentityStoreOptions { RootDirectory = _temp.Combine("ids") }, factory.CreateLogger<IdentityStore>());
         using AgentIdentity identity = await store.CreateAsync("timmy");
         (await store.LoadAsync("timmy")).Dispose();
@@ -278,7 +278,7 @@ public sealed class IdentityStoreTests : IDisposable
         identity.Nostr.ExportSecretKey(secretHex);
         string[] secrets = [new string(nsec), new string(seed), Convert.ToHexStringLower(secretHex), new string(seed, 2, 20)];
 
-        string[] shown = [identity.ToString(), identity.Nostr.ToString(), identity.NKey.ToString(), identity.PublicInfo.ToString(), .. sink.Messages];
+        string[] shown = [identity.ToString(), identity.Nostr.ToString(), identity.NKey.ToString(), identity.PublicInfo.ToString(), .. sink.Everything];
         Assert.NotEmpty(sink.Messages);
         Assert.Contains(sink.Messages, m => m.Contains(identity.PublicInfo.Npub, StringComparison.Ordinal));
         foreach (string text in shown)
@@ -348,32 +348,5 @@ public sealed class IdentityStoreTests : IDisposable
         };
         configure?.Invoke(options);
         return new IdentityStore(options);
-    }
-
-    private sealed class CollectingLoggerProvider : ILoggerProvider
-    {
-        public List<string> Messages { get; } = [];
-
-        public ILogger CreateLogger(string categoryName) => new Logger(Messages);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(List<string> messages) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                lock (messages)
-                {
-                    messages.Add(formatter(state, exception));
-                }
-            }
-        }
     }
 }

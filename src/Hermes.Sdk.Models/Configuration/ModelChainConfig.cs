@@ -60,7 +60,7 @@ public sealed class ModelConfigException : Exception
 /// </summary>
 public static partial class ModelChainConfig
 {
-    private static readonly string[] ProviderFields = ["provider", "model", "default", "name", "base_url", "api_key_env", "key_env", "privacy", "context_window", "timeout"];
+    private static readonly string[] ProviderFields = ["provider", "model", "default", "name", "base_url", "api_key_env", "key_env", "privacy", "context_window", "max_output_tokens", "timeout"];
     private static readonly string[] LiteralKeyFields = ["api_key", "apikey", "key", "token", "secret", "password"];
     private static readonly string[] ChainFields = ["return_to_primary", "request_timeout", "failure_threshold", "cooldown", "cooldown_max", "max_retries", "max_retry_delay", "retry_before_failover"];
 
@@ -316,10 +316,17 @@ public static partial class ModelChainConfig
                         }
 
                         break;
-                    case "context_window":
+                    case "context_window" or "max_output_tokens":
                         if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int tokens) && tokens > 0)
                         {
-                            p.ContextWindow = tokens;
+                            if (key == "context_window")
+                            {
+                                p.ContextWindow = tokens;
+                            }
+                            else
+                            {
+                                p.MaxOutputTokens = tokens;
+                            }
                         }
                         else
                         {
@@ -356,7 +363,8 @@ public static partial class ModelChainConfig
                 Add(map, $"{path}.base_url", "required for an openai-compatible provider");
             }
 
-            if (p.RequiresApiKey && p.ApiKeyEnvironmentVariable is null && Get(map, "provider", out _) is not null)
+            if (p.RequiresApiKey && p.ApiKeyEnvironmentVariable is null && Get(map, "provider", out _) is not null
+                && Get(map, "api_key_env", out _) is null && Get(map, "key_env", out _) is null)
             {
                 Add(map, $"{path}.api_key_env", $"required for {p.Provider.ToString().ToLowerInvariant()}: name the environment variable that holds the key");
             }

@@ -59,6 +59,12 @@ public sealed class ModelProviderOptions
     /// <summary>The model's context window in tokens, when known; used to pick a larger model after a context-length error.</summary>
     public int? ContextWindow { get; set; }
 
+    /// <summary>The default output budget for providers that require one (Anthropic).</summary>
+    public const int DefaultMaxOutputTokens = 4096;
+
+    /// <summary>The output budget sent when a request sets none and the provider requires one (Anthropic; default <see cref="DefaultMaxOutputTokens"/>).</summary>
+    public int? MaxOutputTokens { get; set; }
+
     /// <summary>How long one attempt may take before the chain moves on (default: the chain's request timeout).</summary>
     public TimeSpan? Timeout { get; set; }
 
@@ -136,6 +142,40 @@ public sealed class ModelChainOptions
     /// </summary>
     public bool RetryBeforeFailover { get; set; }
 
+    /// <summary>
+    /// The answer given on a turn marked as a crisis when every model fails: it needs no model, names a crisis line
+    /// and encourages the person to reach out. Replace it with your locale's lines; keep it free of anything else.
+    /// </summary>
+    public string CrisisMessage { get; set; } = DefaultCrisisMessage;
+
+    /// <summary>The default <see cref="CrisisMessage"/>.</summary>
+    public const string DefaultCrisisMessage =
+        "I'm here with you, and I'm glad you reached out. I can't reach my usual models right now, but you don't have to wait for me. "
+        + "If you are in the United States, call or text 988 (the Suicide & Crisis Lifeline) right now; it is free and open all day and night. "
+        + "Anywhere else, call your local emergency number or a crisis line in your country (findahelpline.com lists them). "
+        + "If you might act on thoughts of hurting yourself, please call emergency services or go to the nearest emergency room now, "
+        + "and if you can, stay with someone you trust. You matter, and what you are feeling can change with support.";
+
     /// <summary>The models in order: primary first.</summary>
     public IReadOnlyList<ModelProviderOptions> Providers => Primary is null ? [.. Fallbacks] : [Primary, .. Fallbacks];
+
+    internal void CopyTo(ModelChainOptions target)
+    {
+        target.Primary = Primary;
+        target.Fallbacks.Clear();
+        foreach (ModelProviderOptions fallback in Fallbacks)
+        {
+            target.Fallbacks.Add(fallback);
+        }
+
+        target.ReturnToPrimary = ReturnToPrimary;
+        target.RequestTimeout = RequestTimeout;
+        target.FailureThreshold = FailureThreshold;
+        target.CooldownInitial = CooldownInitial;
+        target.CooldownMax = CooldownMax;
+        target.MaxTransientRetries = MaxTransientRetries;
+        target.MaxRetryDelay = MaxRetryDelay;
+        target.RetryBeforeFailover = RetryBeforeFailover;
+        target.CrisisMessage = CrisisMessage;
+    }
 }
