@@ -113,6 +113,9 @@ public sealed class FakeModelServer : IAsyncDisposable
     /// <summary>The Retry-After sent with 429 and 503 (whole seconds), if any.</summary>
     public TimeSpan? RetryAfter { get; set; }
 
+    /// <summary>How long the server "thinks" before a successful answer (a model's time to first token); zero by default.</summary>
+    public TimeSpan Latency { get; set; }
+
     /// <summary>When set, requests must carry this key (as <c>Authorization: Bearer</c> or <c>x-api-key</c>); others get 401.</summary>
     public string? ExpectedApiKey { get; set; }
 
@@ -183,6 +186,11 @@ public sealed class FakeModelServer : IAsyncDisposable
             {
                 fault = ModelFault.Unauthorized;
             }
+        }
+
+        if (fault == ModelFault.None && Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(Latency, context.RequestAborted);
         }
 
         return (fault, stream, model);
