@@ -1,0 +1,87 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Hermes.Sdk.Gitea;
+
+/// <summary>
+/// Adds <c>Authorization: token …</c> from the agent's own token (environment variable or file), unless the request
+/// already carries credentials (Basic auth for token creation). The token is read once and never logged.
+/// </summary>
+internal sealed class GiteaAuthHandler(GiteaClientOptions options) : DelegatingHandler
+{
+    private readonly Lazy<string?> _token = new(() => ReadToken(options));
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Headers.Authorization is null && _token.Value is { } token)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("token", token);
+        }
+
+        return base.SendAsync(request, cancellationToken);
+    }
+
+    private static string? ReadToken(GiteaClientOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.TokenFile))
+        {
+            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(options.TokenFile) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0)
+            {
+                throw new InvalidOperationException($"The token file {options.TokenFile} is readable by other users; run: chmod 600 {options.TokenFile}");
+            }
+
+            string? line = File.ReadLines(options.TokenFile).FirstOrDefault()?.Trim();
+            return string.IsNullOrEmpty(line) ? throw new InvalidOperationException($"The token file {options.TokenFile} is empty.") : line;
+        }
+
+        string? value = Environment.GetEnvironmentVariable(options.TokenEnvironmentVariable);
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+}
+
+/// <summary>
+/// Turns Gitea's error answers into typed <see cref="GiteaException"/>s carrying Gitea's message (read leniently: some
+/// bodies are empty or not <c>{message,url}</c>). Sits outside the retry handler, so only the final answer is turned
+/// into an exception.
+/// </summary>
+internal sealed class GiteaErrorHandler : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            throw GiteaException.Create(response.StatusCode, request.Method.Method, request.RequestUri?.AbsolutePath ?? string.Empty, ReadMessage(body));
+        }
+    }
+
+    internal static string? ReadMessage(string body)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("message", out JsonElement message) && message.ValueKind == JsonValueKind.String)
+            {
+                return message.GetString();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        // Not {message,url} (e.g. a merge conflict's serialized error): keep a bounded, single-line excerpt.
+        string flat = body.ReplaceLineEndings(" ").Trim();
+        return flat.Length > 300 ? flat[..300] + "…" : flat;
+    }
+}
