@@ -11,6 +11,9 @@ public static class RepoPaths
     /// <summary>The known-answer vectors checked into tests/vectors.</summary>
     public static string Vectors => Path.Combine(Root, "tests", "vectors");
 
+    /// <summary>Gitea's official swagger and the notes beside it, checked into tests/specs (copies of ../shared/specs).</summary>
+    public static string Specs => Path.Combine(Root, "tests", "specs");
+
     /// <summary>The Node.js interop peers (tests/interop).</summary>
     public static string Interop => Path.Combine(Root, "tests", "interop");
 

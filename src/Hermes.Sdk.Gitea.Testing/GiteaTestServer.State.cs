@@ -1,0 +1,232 @@
+using System.Security.Cryptography;
+
+namespace Hermes.Sdk.Gitea.Testing;
+
+/// <summary>Whether a pull request can be merged right now (the test decides).</summary>
+public enum TestMergeability
+{
+    /// <summary>It merges.</summary>
+    Mergeable,
+
+    /// <summary>Gitea is still computing mergeability: 405 "Please try again later".</summary>
+    Checking,
+
+    /// <summary>It conflicts with its base: 409.</summary>
+    Conflict,
+}
+
+public sealed partial class GiteaTestServer
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, UserState> _users = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, TokenState> _tokens = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RepoState> _repos = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<Fault> _faults = [];
+    private long _nextId = 1000;
+
+    /// <summary>Creates a user directly (no HTTP). Admins may use the admin endpoints.</summary>
+    /// <param name="login">User name.</param>
+    /// <param name="password">Password (for Basic auth).</param>
+    /// <param name="isAdmin">Site admin.</param>
+    /// <returns>The user.</returns>
+    public GiteaUser AddUser(string login, string password, bool isAdmin = false)
+    {
+        lock (_gate)
+        {
+            var user = new UserState(new GiteaUser { Id = NextId(), Login = login, Email = $"{login}@forge.test", IsAdmin = isAdmin, Active = true }, password, MustChangePassword: false);
+            _users.Add(login, user);
+            return user.User;
+        }
+    }
+
+    /// <summary>Issues a token for a user directly (no HTTP).</summary>
+    /// <param name="login">User name.</param>
+    /// <param name="scopes">Scopes (informational).</param>
+    /// <returns>The token's secret.</returns>
+    public string AddToken(string login, params string[] scopes)
+    {
+        lock (_gate)
+        {
+            return IssueToken(_users[login], $"token-{NextId()}", scopes).Sha1!;
+        }
+    }
+
+    /// <summary>Creates a repository directly (no HTTP).</summary>
+    /// <param name="owner">Owner (a user or organisation name).</param>
+    /// <param name="name">Name.</param>
+    /// <returns>The repository.</returns>
+    public GiteaRepository AddRepo(string owner, string name)
+    {
+        lock (_gate)
+        {
+            return CreateRepo(owner, name, null, isPrivate: false).Repository;
+        }
+    }
+
+    /// <summary>Sets whether a pull request can be merged.</summary>
+    /// <param name="owner">Owner.</param>
+    /// <param name="repo">Repository.</param>
+    /// <param name="index">The pull request's number.</param>
+    /// <param name="mergeability">What a merge attempt meets.</param>
+    public void SetMergeability(string owner, string repo, long index, TestMergeability mergeability)
+    {
+        lock (_gate)
+        {
+            _repos[$"{owner}/{repo}"].Pulls[index].Mergeability = mergeability;
+        }
+    }
+
+    /// <summary>Moves a pull request's head to a new commit (as a push would).</summary>
+    /// <param name="owner">Owner.</param>
+    /// <param name="repo">Repository.</param>
+    /// <param name="index">The pull request's number.</param>
+    /// <returns>The new head SHA.</returns>
+    public string PushToHead(string owner, string repo, long index)
+    {
+        lock (_gate)
+        {
+            PullState pull = _repos[$"{owner}/{repo}"].Pulls[index];
+            pull.HeadSha = NewSha();
+            return pull.HeadSha;
+        }
+    }
+
+    /// <summary>Makes the next <paramref name="count"/> requests matching the method and path prefix answer <paramref name="status"/>.</summary>
+    /// <param name="method">HTTP method.</param>
+    /// <param name="pathPrefix">Path prefix, e.g. <c>/api/v1/repos/o/r/issues</c>.</param>
+    /// <param name="status">The status to answer.</param>
+    /// <param name="count">How many requests.</param>
+    /// <param name="retryAfterSeconds">A Retry-After to send.</param>
+    public void FailNext(string method, string pathPrefix, int status, int count = 1, int? retryAfterSeconds = null)
+    {
+        lock (_gate)
+        {
+            _faults.Add(new Fault(method, pathPrefix, status, retryAfterSeconds) { Remaining = count });
+        }
+    }
+
+    /// <summary>How many requests reached the server (faults included), by <c>METHOD path</c>.</summary>
+    /// <param name="method">HTTP method.</param>
+    /// <param name="path">Exact path.</param>
+    /// <returns>The count.</returns>
+    public int RequestCount(string method, string path)
+    {
+        lock (_gate)
+        {
+            return _requestCounts.GetValueOrDefault($"{method} {path}");
+        }
+    }
+
+    private readonly Dictionary<string, int> _requestCounts = [];
+
+    private long NextId() => ++_nextId;
+
+    private static string NewSha() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+
+    private GiteaAccessToken IssueToken(UserState user, string name, IReadOnlyList<string> scopes)
+    {
+        string secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+        var token = new GiteaAccessToken { Id = NextId(), Name = name, Sha1 = secret, TokenLastEight = secret[^8..], Scopes = scopes };
+        _tokens.Add(secret, new TokenState(user.User.Login, token));
+        user.TokenNames.Add(name);
+        return token;
+    }
+
+    private RepoState CreateRepo(string owner, string name, string? description, bool isPrivate)
+    {
+        GiteaUser ownerUser = _users.TryGetValue(owner, out UserState? u) ? u.User : new GiteaUser { Id = NextId(), Login = owner };
+        var repo = new RepoState(new GiteaRepository
+        {
+            Id = NextId(),
+            Name = name,
+            FullName = $"{owner}/{name}",
+            Owner = ownerUser,
+            Description = description,
+            Private = isPrivate,
+            DefaultBranch = "main",
+            HtmlUrl = $"{BaseUrl}{owner}/{name}",
+            CloneUrl = $"{BaseUrl}{owner}/{name}.git",
+        });
+        _repos.Add(repo.Repository.FullName, repo);
+        return repo;
+    }
+
+    private sealed record UserState(GiteaUser User, string Password, bool MustChangePassword)
+    {
+        public List<string> TokenNames { get; } = [];
+    }
+
+    private sealed record TokenState(string Login, GiteaAccessToken Token);
+
+    private sealed record Fault(string Method, string PathPrefix, int Status, int? RetryAfterSeconds)
+    {
+        public int Remaining { get; set; }
+    }
+
+    private sealed class RepoState(GiteaRepository repository)
+    {
+        public GiteaRepository Repository { get; } = repository;
+
+        public long NextIndex { get; set; } = 1;
+
+        public List<GiteaLabel> Labels { get; } = [];
+
+        public SortedDictionary<long, IssueState> Issues { get; } = [];
+
+        public Dictionary<long, PullState> Pulls { get; } = [];
+
+        public Dictionary<string, List<GiteaCommitStatus>> Statuses { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed class IssueState
+    {
+        public required long Id { get; init; }
+
+        public required long Number { get; init; }
+
+        public required string Title { get; set; }
+
+        public string? Body { get; set; }
+
+        public string State { get; set; } = "open";
+
+        public required GiteaUser Author { get; init; }
+
+        public List<GiteaLabel> Labels { get; } = [];
+
+        public List<GiteaUser> Assignees { get; } = [];
+
+        public List<GiteaComment> Comments { get; } = [];
+
+        public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+
+        public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
+
+        public DateTimeOffset? ClosedAt { get; set; }
+
+        public bool IsPull { get; init; }
+    }
+
+    private sealed class PullState
+    {
+        public required long Id { get; init; }
+
+        public required string HeadRef { get; init; }
+
+        public required string BaseRef { get; init; }
+
+        public string HeadSha { get; set; } = NewSha();
+
+        public string BaseSha { get; set; } = NewSha();
+
+        public TestMergeability Mergeability { get; set; }
+
+        public bool Merged { get; set; }
+
+        public DateTimeOffset? MergedAt { get; set; }
+
+        public string? MergeCommitSha { get; set; }
+
+        public List<GiteaPullReview> Reviews { get; } = [];
+    }
+}
