@@ -41,24 +41,21 @@ internal sealed class GiteaAuthHandler(GiteaClientOptions options) : DelegatingH
 
 /// <summary>
 /// Turns Gitea's error answers into typed <see cref="GiteaException"/>s carrying Gitea's message (read leniently: some
-/// bodies are empty or not <c>{message,url}</c>). Sits outside the retry handler, so only the final answer is turned
-/// into an exception.
+/// bodies are empty or not <c>{message,url}</c>). Used as Refit's exception factory, so it sees only the final answer,
+/// after the retry handler.
 /// </summary>
-internal sealed class GiteaErrorHandler : DelegatingHandler
+internal static class GiteaErrors
 {
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    public static async ValueTask<Exception?> CreateAsync(HttpResponseMessage response)
     {
-        HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {
-            return response;
+            return null;
         }
 
-        using (response)
-        {
-            string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            throw GiteaException.Create(response.StatusCode, request.Method.Method, request.RequestUri?.AbsolutePath ?? string.Empty, ReadMessage(body));
-        }
+        string body = response.Content is null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+        HttpRequestMessage? request = response.RequestMessage;
+        return GiteaException.Create(response.StatusCode, request?.Method.Method ?? "?", request?.RequestUri?.AbsolutePath ?? string.Empty, ReadMessage(body));
     }
 
     internal static string? ReadMessage(string body)

@@ -12,9 +12,9 @@ public static class GiteaServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="IGiteaApi"/> (Refit's generated client on <see cref="IHttpClientFactory"/>) and
-    /// <see cref="GiteaClient"/>. The pipeline: the agent's token, typed <see cref="GiteaException"/>s, then retries of
+    /// <see cref="GiteaClient"/>. The pipeline: the agent's token, then retries of
     /// idempotent requests only (GET, PUT, DELETE…) on 429/5xx/connection failures, honouring Retry-After.
-    /// 401/403 are never retried. Options are validated at start-up.
+    /// 401/403 are never retried; failures surface as typed <see cref="GiteaException"/>s. Options are validated at start-up.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the forge address and where the token is.</param>
@@ -27,7 +27,10 @@ public static class GiteaServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GiteaClientOptions>, GiteaClientOptionsValidator>());
         services.TryAddSingleton<GiteaClient>();
 
-        var settings = new RefitSettings(SystemTextJsonContentSerializer.ForContext(GiteaJsonContext.Default));
+        var settings = new RefitSettings(SystemTextJsonContentSerializer.ForContext(GiteaJsonContext.Default))
+        {
+            ExceptionFactory = GiteaErrors.CreateAsync,
+        };
         IHttpClientBuilder builder = services
             .AddRefitGeneratedClient<IGiteaApi>(settings)
             .ConfigureHttpClient((sp, client) =>
@@ -36,8 +39,7 @@ public static class GiteaServiceCollectionExtensions
                 client.BaseAddress = options.ApiBase;
                 client.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline's timeouts apply
             })
-            .AddHttpMessageHandler(sp => new GiteaAuthHandler(sp.GetRequiredService<IOptions<GiteaClientOptions>>().Value))
-            .AddHttpMessageHandler(() => new GiteaErrorHandler());
+            .AddHttpMessageHandler(sp => new GiteaAuthHandler(sp.GetRequiredService<IOptions<GiteaClientOptions>>().Value));
 
         builder.AddResilienceHandler("hermes-gitea", (pipeline, context) =>
         {
