@@ -123,27 +123,22 @@ public sealed partial class GiteaTestServer
     }
 
     private Task WithIssue(HttpContext c, string owner, string repo, long index, Func<RepoState, IssueState, Task> action) =>
-        WithRepo(c, owner, repo, r =>
-        {
-            IssueState? issue;
-            lock (_gate)
-            {
-                r.Issues.TryGetValue(index, out issue);
-            }
-
-            return issue is null ? WriteErrorAsync(c, 404, "not found") : action(r, issue);
-        });
+        WithChild(c, owner, repo, r => r.Issues.GetValueOrDefault(index), action);
 
     private Task WithPull(HttpContext c, string owner, string repo, long index, Func<RepoState, PullState, Task> action) =>
+        WithChild(c, owner, repo, r => r.Pulls.GetValueOrDefault(index), action);
+
+    private Task WithChild<T>(HttpContext c, string owner, string repo, Func<RepoState, T?> find, Func<RepoState, T, Task> action)
+        where T : class =>
         WithRepo(c, owner, repo, r =>
         {
-            PullState? pull;
+            T? child;
             lock (_gate)
             {
-                r.Pulls.TryGetValue(index, out pull);
+                child = find(r);
             }
 
-            return pull is null ? WriteErrorAsync(c, 404, "not found") : action(r, pull);
+            return child is null ? WriteErrorAsync(c, 404, "not found") : action(r, child);
         });
 
     private async Task CreateRepoAsync(HttpContext c, string owner)
