@@ -251,14 +251,11 @@ public sealed partial class GiteaClient : IDisposable
         while (true)
         {
             using IApiResponse<List<T>> response = await fetch(page, limit, cancellationToken).ConfigureAwait(false);
-            if (response.Error?.InnerException is GiteaException gitea)
-            {
-                throw gitea;
-            }
-
             if (!response.IsSuccessful || response.Content is null)
             {
-                throw GiteaException.Create(response.StatusCode ?? HttpStatusCode.BadGateway, "GET", response.RequestMessage?.RequestUri?.AbsolutePath ?? string.Empty, (response.Error as ApiException)?.Content);
+                throw GiteaErrors.Recorded(response)
+                    ?? (Exception?)response.Error
+                    ?? GiteaException.Create(response.StatusCode ?? HttpStatusCode.BadGateway, "GET", response.RequestMessage?.RequestUri?.AbsolutePath ?? string.Empty, null);
             }
 
             List<T> items = response.Content;

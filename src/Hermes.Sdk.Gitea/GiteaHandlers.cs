@@ -55,8 +55,20 @@ internal static class GiteaErrors
 
         string body = response.Content is null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
         HttpRequestMessage? request = response.RequestMessage;
-        return GiteaException.Create(response.StatusCode, request?.Method.Method ?? "?", request?.RequestUri?.AbsolutePath ?? string.Empty, ReadMessage(body));
+        GiteaException error = GiteaException.Create(response.StatusCode, request?.Method.Method ?? "?", request?.RequestUri?.AbsolutePath ?? string.Empty, ReadMessage(body));
+
+        // Refit keeps only its own exception types in IApiResponse.Error; methods returning IApiResponse (the paged
+        // lists) find the typed error on their request instead.
+        request?.Options.Set(ErrorKey, error);
+        return error;
     }
+
+    /// <summary>Where the typed error of a failed request is kept for methods that return <see cref="Refit.IApiResponse"/>.</summary>
+    internal static readonly HttpRequestOptionsKey<GiteaException> ErrorKey = new("Hermes.Sdk.Gitea.Error");
+
+    /// <summary>The typed error recorded for an unsuccessful response.</summary>
+    internal static GiteaException? Recorded(Refit.IApiResponse response) =>
+        response.RequestMessage?.Options.TryGetValue(ErrorKey, out GiteaException? error) == true ? error : null;
 
     internal static string? ReadMessage(string body)
     {

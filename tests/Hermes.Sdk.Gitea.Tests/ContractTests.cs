@@ -275,6 +275,8 @@ public sealed class ContractTests
         fx.Server.FailNext("GET", issues, 429, count: 1, retryAfterSeconds: 0);
         Assert.Empty(await fx.Client.ListIssuesAsync(O, R).ToListAsync());
         fx.Server.FailNext("GET", issues, 503, count: 10);
-        await Assert.ThrowsAsync<GiteaException>(() => fx.Client.ListIssuesAsync(O, R).ToListAsync().AsTask());
+        var paged = await Assert.ThrowsAsync<GiteaException>(() => fx.Client.ListIssuesAsync(O, R).ToListAsync().AsTask());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, paged.StatusCode);
+        Assert.Equal("injected fault", paged.GiteaMessage); // a paged call's error carries Gitea's message like any other
     }
 }
