@@ -131,12 +131,9 @@ public sealed partial class GiteaClient : IDisposable
     /// <summary>Finds a label by name, creating it when missing.</summary>
     public async Task<GiteaLabel> EnsureLabelAsync(string owner, string repo, string name, string color = "#cccccc", string? description = null, CancellationToken cancellationToken = default)
     {
-        await foreach (GiteaLabel label in ListLabelsAsync(owner, repo, cancellationToken).ConfigureAwait(false))
+        if (await FindLabelAsync(owner, repo, name, cancellationToken).ConfigureAwait(false) is { } existing)
         {
-            if (string.Equals(label.Name, name, StringComparison.Ordinal))
-            {
-                return label;
-            }
+            return existing;
         }
 
         try
@@ -146,16 +143,26 @@ public sealed partial class GiteaClient : IDisposable
         catch (GiteaValidationException)
         {
             // Another agent created it meanwhile.
-            await foreach (GiteaLabel label in ListLabelsAsync(owner, repo, cancellationToken).ConfigureAwait(false))
+            if (await FindLabelAsync(owner, repo, name, cancellationToken).ConfigureAwait(false) is { } created)
             {
-                if (string.Equals(label.Name, name, StringComparison.Ordinal))
-                {
-                    return label;
-                }
+                return created;
             }
 
             throw;
         }
+    }
+
+    private async Task<GiteaLabel?> FindLabelAsync(string owner, string repo, string name, CancellationToken cancellationToken)
+    {
+        await foreach (GiteaLabel label in ListLabelsAsync(owner, repo, cancellationToken).ConfigureAwait(false))
+        {
+            if (string.Equals(label.Name, name, StringComparison.Ordinal))
+            {
+                return label;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -189,15 +196,12 @@ public sealed partial class GiteaClient : IDisposable
             }
             catch (GiteaNotMergeableException ex) when (ex.MayBeAlreadyMerged)
             {
-                try
+                if (await IsMergedAsync(owner, repo, index, cancellationToken).ConfigureAwait(false))
                 {
-                    await Api.IsPullRequestMergedAsync(owner, repo, index, cancellationToken).ConfigureAwait(false);
                     return GiteaMergeOutcome.AlreadyMerged;
                 }
-                catch (GiteaNotFoundException)
-                {
-                    throw ex;
-                }
+
+                throw;
             }
         }
     }
