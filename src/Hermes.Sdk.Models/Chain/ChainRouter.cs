@@ -138,6 +138,11 @@ internal sealed class ChainRouter(ModelChain chain) : FailoverChatClient
                 ProviderEndpoint candidate = _order[_position++];
                 if (Skip(candidate) is { } reason)
                 {
+                    if (reason == ProviderFailureKind.SkippedCircuitOpen)
+                    {
+                        _skippedOpen.Add(candidate);
+                    }
+
                     Failures.Add(new ProviderFailure(candidate.Options.DisplayName, candidate.Options.Model, reason, null, Describe(reason, candidate)));
                     continue;
                 }
@@ -263,11 +268,6 @@ internal sealed class ChainRouter(ModelChain chain) : FailoverChatClient
 
             if (_chain.Health(candidate).State == CircuitState.Open)
             {
-                if (!_skippedOpen.Contains(candidate))
-                {
-                    _skippedOpen.Add(candidate);
-                }
-
                 return ProviderFailureKind.SkippedCircuitOpen;
             }
 
