@@ -37,6 +37,11 @@ public sealed partial class GiteaTestServer
         {
             lock (_gate)
             {
+                foreach (GiteaLabel label in i.Labels)
+                {
+                    RecordEvent(i, Caller(c).User, "label", label, added: false);
+                }
+
                 i.Labels.Clear();
                 i.UpdatedAt = DateTimeOffset.UtcNow;
             }
@@ -47,12 +52,14 @@ public sealed partial class GiteaTestServer
         {
             lock (_gate)
             {
-                if (i.Labels.RemoveAll(l => l.Id == id) == 0)
+                GiteaLabel? label = i.Labels.Find(l => l.Id == id);
+                if (label is null)
                 {
                     return WriteErrorAsync(c, 404, "not found");
                 }
 
-                i.UpdatedAt = DateTimeOffset.UtcNow;
+                i.Labels.Remove(label);
+                RecordEvent(i, Caller(c).User, "label", label, added: false);
             }
 
             return NoContent(c);
@@ -61,6 +68,17 @@ public sealed partial class GiteaTestServer
         api.MapGet("/repos/{owner}/{repo}/issues/{index:long}/comments", (HttpContext c, string owner, string repo, long index) => WithIssue(c, owner, repo, index, (r, i) => WriteJsonAsync(c, Snapshot(i.Comments), Ctx.ListGiteaComment)));
         api.MapPost("/repos/{owner}/{repo}/issues/{index:long}/comments", CreateCommentAsync);
         api.MapPatch("/repos/{owner}/{repo}/issues/comments/{id:long}", EditCommentAsync);
+        api.MapGet("/repos/{owner}/{repo}/issues/{index:long}/timeline", (HttpContext c, string owner, string repo, long index) => WithIssue(c, owner, repo, index, (r, i) =>
+        {
+            List<GiteaTimelineEvent> events;
+            lock (_gate)
+            {
+                // A comment's entry shows its current text.
+                events = i.Timeline.Select(e => e.Type == "comment" && i.Comments.Find(x => x.Id == e.Id) is { } comment ? e with { Body = comment.Body, UpdatedAt = comment.UpdatedAt } : e).ToList();
+            }
+
+            return WritePageAsync(c, events, Ctx.ListGiteaTimelineEvent);
+        }));
 
         api.MapGet("/repos/{owner}/{repo}/pulls", (HttpContext c, string owner, string repo) => WithRepo(c, owner, repo, r =>
         {
@@ -310,8 +328,19 @@ public sealed partial class GiteaTestServer
                         return WriteErrorAsync(c, 422, $"user does not exist [name: {unknown}]");
                     }
 
-                    i.Assignees.Clear(); // replaces the set; [] clears it
-                    i.Assignees.AddRange(assignees.Select(a => _users[a].User));
+                    // Replaces the set; [] clears it. Each change is a timeline event.
+                    List<GiteaUser> wanted = [.. assignees.Distinct(StringComparer.OrdinalIgnoreCase).Select(a => _users[a].User)];
+                    foreach (GiteaUser gone in i.Assignees.Where(a => !wanted.Any(w => w.Id == a.Id)).ToList())
+                    {
+                        i.Assignees.Remove(gone);
+                        RecordEvent(i, Caller(c).User, "assignees", assignee: gone, added: false);
+                    }
+
+                    foreach (GiteaUser added in wanted.Where(w => !i.Assignees.Any(a => a.Id == w.Id)))
+                    {
+                        i.Assignees.Add(added);
+                        RecordEvent(i, Caller(c).User, "assignees", assignee: added);
+                    }
                 }
 
                 i.Title = body.Title ?? i.Title;
@@ -320,6 +349,7 @@ public sealed partial class GiteaTestServer
                 {
                     i.State = state;
                     i.ClosedAt = state == "closed" ? DateTimeOffset.UtcNow : null;
+                    RecordEvent(i, Caller(c).User, state == "closed" ? "close" : "reopen");
                 }
 
                 i.UpdatedAt = DateTimeOffset.UtcNow;
@@ -391,19 +421,30 @@ public sealed partial class GiteaTestServer
                     List<GiteaLabel> wanted = allNumbers
                         ? r.Labels.Where(l => items.Any(e => e.GetInt64() == l.Id)).ToList()
                         : r.Labels.Where(l => items.Any(e => e.GetString() == l.Name)).ToList();
+                    GiteaUser doer = Caller(c).User;
+                    void Remove(Predicate<GiteaLabel> match)
+                    {
+                        foreach (GiteaLabel gone in i.Labels.FindAll(match))
+                        {
+                            i.Labels.Remove(gone);
+                            RecordEvent(i, doer, "label", gone, added: false);
+                        }
+                    }
+
                     if (replace)
                     {
-                        i.Labels.Clear();
+                        Remove(l => !wanted.Any(w => w.Id == l.Id));
                     }
 
                     foreach (GiteaLabel label in wanted.Where(l => !i.Labels.Any(x => x.Id == l.Id)))
                     {
                         if (label.Exclusive && Scope(label.Name) is { } scope)
                         {
-                            i.Labels.RemoveAll(x => x.Exclusive && Scope(x.Name) == scope);
+                            Remove(x => x.Exclusive && Scope(x.Name) == scope);
                         }
 
                         i.Labels.Add(label);
+                        RecordEvent(i, doer, "label", label);
                     }
 
                     i.UpdatedAt = DateTimeOffset.UtcNow;
@@ -432,7 +473,7 @@ public sealed partial class GiteaTestServer
                 long id = NextId();
                 comment = new GiteaComment { Id = id, Body = body.Body, User = Caller(c).User, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow, HtmlUrl = $"{r.Repository.HtmlUrl}/issues/{i.Number}#issuecomment-{id}" };
                 i.Comments.Add(comment);
-                i.UpdatedAt = DateTimeOffset.UtcNow;
+                RecordEvent(i, comment.User!, "comment", id: id, body: comment.Body);
             }
 
             return WriteJsonAsync(c, comment, Ctx.GiteaComment, 201);

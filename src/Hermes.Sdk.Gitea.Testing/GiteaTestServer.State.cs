@@ -121,6 +121,25 @@ public sealed partial class GiteaTestServer
 
     private long NextId() => ++_nextId;
 
+    /// <summary>Records a timeline event (caller holds the gate) and marks the issue updated, as Gitea does.</summary>
+    private void RecordEvent(IssueState issue, GiteaUser doer, string type, GiteaLabel? label = null, bool added = true, GiteaUser? assignee = null, long? id = null, string? body = null)
+    {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        issue.Timeline.Add(new GiteaTimelineEvent
+        {
+            Id = id ?? NextId(),
+            Type = type,
+            Body = type == "label" ? (added ? GiteaTimelineEvent.LabelAdded : string.Empty) : body ?? string.Empty,
+            User = doer,
+            Label = label,
+            Assignee = assignee,
+            RemovedAssignee = assignee is not null && !added,
+            CreatedAt = now,
+            UpdatedAt = now,
+        });
+        issue.UpdatedAt = now;
+    }
+
     private static string NewSha() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
 
     private GiteaAccessToken IssueToken(UserState user, string name, IReadOnlyList<string> scopes)
@@ -197,6 +216,9 @@ public sealed partial class GiteaTestServer
         public List<GiteaUser> Assignees { get; } = [];
 
         public List<GiteaComment> Comments { get; } = [];
+
+        /// <summary>Comments and events in the order recorded (ids from the one sequence, as Gitea's comment table).</summary>
+        public List<GiteaTimelineEvent> Timeline { get; } = [];
 
         public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
 

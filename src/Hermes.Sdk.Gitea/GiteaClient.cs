@@ -120,6 +120,10 @@ public sealed partial class GiteaClient : IDisposable
     public IAsyncEnumerable<GiteaLabel> ListLabelsAsync(string owner, string repo, CancellationToken cancellationToken = default) =>
         PageAsync((page, limit, ct) => Api.ListLabelsAsync(owner, repo, page, limit, ct), cancellationToken);
 
+    /// <summary>Every comment and event on an issue, oldest first (ids increase in the forge's order).</summary>
+    public IAsyncEnumerable<GiteaTimelineEvent> ListTimelineAsync(string owner, string repo, long index, CancellationToken cancellationToken = default) =>
+        PageAsync((page, limit, ct) => Api.ListTimelineAsync(owner, repo, index, page, limit, ct), cancellationToken);
+
     /// <summary>Every pull request in a state.</summary>
     public IAsyncEnumerable<GiteaPullRequest> ListPullRequestsAsync(string owner, string repo, string state = "open", CancellationToken cancellationToken = default) =>
         PageAsync((page, limit, ct) => Api.ListPullRequestsAsync(owner, repo, state, page, limit, ct), cancellationToken);
@@ -241,6 +245,42 @@ public sealed partial class GiteaClient : IDisposable
     {
         await Api.AdminCreateUserAsync(new CreateUserOption { Username = username, Email = email, Password = password, MustChangePassword = false }, cancellationToken).ConfigureAwait(false);
         return await CreateAccessTokenAsync(username, password, $"{username}-agent", scopes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Posts a burn-night triage comment, refusing one that lacks the rubric's evidence, recommended next action or
+    /// confidence (see <see cref="TriageComment.Check"/>). Nothing is posted when it is refused.
+    /// </summary>
+    /// <param name="owner">Owner.</param>
+    /// <param name="repo">Repository.</param>
+    /// <param name="index">The issue's number.</param>
+    /// <param name="body">The comment's markdown.</param>
+    /// <param name="cancellationToken">Cancels the post.</param>
+    /// <returns>The posted comment.</returns>
+    /// <exception cref="TriageRubricException">The comment lacks a part; the message says which.</exception>
+    public Task<GiteaComment> PostTriageCommentAsync(string owner, string repo, long index, string body, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<string> missing = TriageComment.Check(body);
+        if (missing.Count > 0)
+        {
+            throw new TriageRubricException(missing);
+        }
+
+        return Api.CreateCommentAsync(owner, repo, index, new CreateIssueCommentOption { Body = body }, cancellationToken);
+    }
+
+    /// <summary>Posts a burn-night triage comment composed from its parts (checked like the markdown overload).</summary>
+    /// <param name="owner">Owner.</param>
+    /// <param name="repo">Repository.</param>
+    /// <param name="index">The issue's number.</param>
+    /// <param name="comment">The triage.</param>
+    /// <param name="cancellationToken">Cancels the post.</param>
+    /// <returns>The posted comment.</returns>
+    /// <exception cref="TriageRubricException">The comment lacks a part; the message says which.</exception>
+    public Task<GiteaComment> PostTriageCommentAsync(string owner, string repo, long index, TriageComment comment, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(comment);
+        return PostTriageCommentAsync(owner, repo, index, comment.ToMarkdown(), cancellationToken);
     }
 
     /// <inheritdoc />

@@ -16,6 +16,8 @@ namespace Hermes.Sdk.Gitea;
 [JsonSerializable(typeof(List<GiteaLabel>))]
 [JsonSerializable(typeof(GiteaComment))]
 [JsonSerializable(typeof(List<GiteaComment>))]
+[JsonSerializable(typeof(GiteaTimelineEvent))]
+[JsonSerializable(typeof(List<GiteaTimelineEvent>))]
 [JsonSerializable(typeof(GiteaPullRequest))]
 [JsonSerializable(typeof(List<GiteaPullRequest>))]
 [JsonSerializable(typeof(GiteaPullReview))]

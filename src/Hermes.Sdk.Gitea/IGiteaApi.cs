@@ -139,6 +139,10 @@ public interface IGiteaApi
     [Patch("/repos/{owner}/{repo}/issues/comments/{id}")]
     Task<GiteaComment> EditCommentAsync(string owner, string repo, long id, [Body] EditIssueCommentOption body, CancellationToken cancellationToken = default);
 
+    /// <summary>One page of an issue's timeline: comments and events in the order the forge recorded them.</summary>
+    [Get("/repos/{owner}/{repo}/issues/{index}/timeline")]
+    Task<IApiResponse<List<GiteaTimelineEvent>>> ListTimelineAsync(string owner, string repo, long index, int? page = null, int? limit = null, CancellationToken cancellationToken = default);
+
     /// <summary>One page of pull requests.</summary>
     [Get("/repos/{owner}/{repo}/pulls")]
     Task<IApiResponse<List<GiteaPullRequest>>> ListPullRequestsAsync(string owner, string repo, string? state = null, int? page = null, int? limit = null, CancellationToken cancellationToken = default);

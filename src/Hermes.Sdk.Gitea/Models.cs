@@ -176,6 +176,52 @@ public sealed record GiteaComment
     public string? HtmlUrl { get; init; }
 }
 
+/// <summary>
+/// One entry of an issue's timeline: comments and events (label added or removed, assignees changed, closed, …) share
+/// Gitea's comment table, so their ids are one increasing sequence — the forge's own ordering of what happened.
+/// </summary>
+[GiteaSchema("TimelineComment")]
+public sealed record GiteaTimelineEvent
+{
+    /// <summary>The label event's <see cref="Body"/> when the label was added (Gitea stores "1"; removal stores "").</summary>
+    public const string LabelAdded = "1";
+
+    /// <summary>Global id, increasing in the order the forge recorded the events.</summary>
+    public long Id { get; init; }
+
+    /// <summary>The kind: <c>comment</c>, <c>label</c>, <c>assignees</c>, <c>close</c>, <c>reopen</c>, …</summary>
+    public string Type { get; init; } = string.Empty;
+
+    /// <summary>The comment text; for <c>label</c> events <see cref="LabelAdded"/> or empty (removed).</summary>
+    public string? Body { get; init; }
+
+    /// <summary>Who did it.</summary>
+    public GiteaUser? User { get; init; }
+
+    /// <summary>The label of a <c>label</c> event.</summary>
+    public GiteaLabel? Label { get; init; }
+
+    /// <summary>The user of an <c>assignees</c> event.</summary>
+    public GiteaUser? Assignee { get; init; }
+
+    /// <summary>Whether an <c>assignees</c> event removed <see cref="Assignee"/> (otherwise it added them).</summary>
+    public bool RemovedAssignee { get; init; }
+
+    /// <summary>When.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Last edited.</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Whether this is a <c>label</c> event that added its label.</summary>
+    [JsonIgnore]
+    public bool IsLabelAdded => Type == "label" && Body == LabelAdded;
+
+    /// <summary>Whether this is a <c>label</c> event that removed its label.</summary>
+    [JsonIgnore]
+    public bool IsLabelRemoved => Type == "label" && Body != LabelAdded;
+}
+
 /// <summary>One side of a pull request.</summary>
 [GiteaSchema("PRBranchInfo")]
 public sealed record GiteaBranchInfo

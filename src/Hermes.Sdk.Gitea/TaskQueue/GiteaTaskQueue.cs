@@ -1,0 +1,679 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Hermes.Sdk.Gitea;
+
+/// <summary>
+/// One agent's hands on a repository's label task queue — the blueprint's "issues labelled <c>ready</c> are the queue;
+/// claim one with <c>assigned:&lt;agent&gt;</c>; first label writer wins".
+/// </summary>
+/// <remarks>
+/// <para>
+/// Gitea has no compare-and-swap on labels, so a claim is <em>verified after write</em>: the agent adds its own claim
+/// label (an add never removes anyone else's), and reads the labels the forge returns after the write. If its label is
+/// the only claim label, it won: any claim written before it would be visible, and any written after it will see this
+/// one. If several are present, the forge's own ordering decides — the issue timeline's label events, whose ids
+/// increase in the order the forge recorded them — and the earliest claim wins; the others remove their label and move
+/// on. Exactly one agent ever believes it holds an issue.
+/// </para>
+/// <para>
+/// The winner then removes <c>ready</c> and (by default) becomes the assignee. Lifecycle calls move the issue through
+/// the command center's lanes: <see cref="StartAsync"/> (in progress), <see cref="BlockAsync"/>,
+/// <see cref="LinkPullRequestAsync"/> (in review), <see cref="ReleaseAsync"/> (back to ready) and
+/// <see cref="CompleteAsync"/> (closed). Each first checks the claim is still held and throws
+/// <see cref="TaskClaimLostException"/> when it is not. <see cref="ReapStaleAsync"/> returns silent claims to ready.
+/// </para>
+/// <para>The queue is safe to use concurrently. Register it with <c>services.AddHermesGiteaTaskQueue(…)</c>.</para>
+/// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "The blueprint's name for it: the label task queue.")]
+public sealed partial class GiteaTaskQueue
+{
+    /// <summary>How many ready issues one refill of the claim candidates reads at most.</summary>
+    private const int MaxCandidates = 500;
+
+    private readonly GiteaClient _client;
+    private readonly GiteaTaskQueueOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentQueue<GiteaIssue> _candidates = new();
+    private Task? _initialization;
+
+    /// <summary>Creates the queue. Call <see cref="InitializeAsync"/> first, or let the first operation do it.</summary>
+    /// <param name="client">The agent's Gitea client (its own token).</param>
+    /// <param name="options">The queue's options; validated here.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="timeProvider">The clock the reaper judges staleness by; default the system clock.</param>
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
+    public GiteaTaskQueue(GiteaClient client, IOptions<GiteaTaskQueueOptions> options, ILogger<GiteaTaskQueue>? logger = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        _client = client;
+        _options = options.Value;
+        ValidateOptionsResult result = new GiteaTaskQueueOptionsValidator().Validate(Microsoft.Extensions.Options.Options.DefaultName, _options);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(GiteaTaskQueueOptions), result.Failures);
+        }
+
+        _logger = logger ?? NullLogger<GiteaTaskQueue>.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The queue's options.</summary>
+    public GiteaTaskQueueOptions Options => _options;
+
+    private string Owner => _options.Owner;
+
+    private string Repo => _options.Repo;
+
+    private IGiteaApi Api => _client.Api;
+
+    /// <summary>
+    /// Checks the token authenticates as <see cref="GiteaTaskQueueOptions.Agent"/> (one machine-scoped token per
+    /// agent: a claim made with another's token would be a lie), and creates the lane labels and the agent's claim
+    /// label where missing. Idempotent; every other operation calls it first.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <exception cref="InvalidOperationException">The token belongs to another user.</exception>
+    public Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        Task? initialization = Volatile.Read(ref _initialization);
+        if (initialization is null || initialization.IsFaulted || initialization.IsCanceled)
+        {
+            // Idempotent, so two callers racing here at most check twice; a failed check is retried next time.
+            initialization = InitializeCoreAsync();
+            Volatile.Write(ref _initialization, initialization);
+        }
+
+        return initialization.WaitAsync(cancellationToken);
+    }
+
+    private async Task InitializeCoreAsync()
+    {
+        CancellationToken cancellationToken = CancellationToken.None;
+        GiteaUser me = await Api.GetCurrentUserAsync(cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(me.Login, _options.Agent, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                $"The Gitea token authenticates as '{me.Login}', but the queue's agent is '{_options.Agent}'. Give each agent its own account and token; claims must be made in the agent's own name.");
+        }
+
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (GiteaLabel label in _client.ListLabelsAsync(Owner, Repo, cancellationToken).ConfigureAwait(false))
+        {
+            existing.Add(label.Name);
+        }
+
+        (string Name, string Color, string Description)[] wanted =
+        [
+            (_options.ReadyLabel, "#0e8a16", "Ready to be claimed by an agent"),
+            (_options.InProgressLabel, "#fbca04", "An agent is working on it"),
+            (_options.BlockedLabel, "#b60205", "Waiting on something outside the agent"),
+            (_options.InReviewLabel, "#1d76db", "A pull request is under review"),
+            (_options.ClaimLabel, "#5319e7", $"Claimed by {_options.Agent}"),
+        ];
+        foreach ((string name, string color, string description) in wanted.Where(w => !existing.Contains(w.Name)))
+        {
+            await _client.EnsureLabelAsync(Owner, Repo, name, color, description, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Open issues waiting to be claimed: labelled ready, no claim label, not pull requests.</summary>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The ready issues.</returns>
+    public async IAsyncEnumerable<GiteaIssue> ListReadyAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (GiteaIssue issue in _client.ListIssuesAsync(Owner, Repo, "open", [_options.ReadyLabel], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (IsClaimable(issue))
+            {
+                yield return issue;
+            }
+        }
+    }
+
+    /// <summary>The open issues this agent holds — what it should resume after a restart.</summary>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The claims.</returns>
+    public async IAsyncEnumerable<TaskClaim> ListMineAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (GiteaIssue issue in _client.ListIssuesAsync(Owner, Repo, "open", [_options.ClaimLabel], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (HasLabel(issue.Labels, _options.ClaimLabel))
+            {
+                yield return new TaskClaim(Owner, Repo, issue.Number, issue.Title, _options.Agent, Contested: false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Claims the next ready issue: tries candidates in this agent's order (see
+    /// <see cref="GiteaTaskQueueOptions.SpreadClaims"/>) until one claim is won.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the claim.</param>
+    /// <returns>The claim, or null when no ready work is left.</returns>
+    public async Task<TaskClaim?> ClaimNextAsync(CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        bool refilled = false;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!_candidates.TryDequeue(out GiteaIssue? issue))
+            {
+                if (refilled || !await RefillCandidatesAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                refilled = true;
+                continue;
+            }
+
+            if (await ClaimCoreAsync(issue, cancellationToken).ConfigureAwait(false) is { } claim)
+            {
+                return claim;
+            }
+
+            // Lost a race: the cached candidates are likely taken too. Read the queue afresh.
+            _candidates.Clear();
+            refilled = false;
+        }
+    }
+
+    /// <summary>Claims a particular issue if it is ready and unclaimed.</summary>
+    /// <param name="number">The issue's number.</param>
+    /// <param name="cancellationToken">Cancels the claim.</param>
+    /// <returns>The claim, or null when the issue is not claimable or another agent won it.</returns>
+    public async Task<TaskClaim?> TryClaimAsync(long number, CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        GiteaIssue issue = await Api.GetIssueAsync(Owner, Repo, number, cancellationToken).ConfigureAwait(false);
+        if (issue.State != "open" || !IsClaimable(issue))
+        {
+            LogNotClaimable(number);
+            return null;
+        }
+
+        return await ClaimCoreAsync(issue, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Marks held work in progress (also after <see cref="BlockAsync"/>: the blocker is gone).</summary>
+    /// <param name="claim">The claim.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    /// <exception cref="TaskClaimLostException">The agent no longer holds it.</exception>
+    public Task StartAsync(TaskClaim claim, CancellationToken cancellationToken = default) =>
+        MoveToLaneAsync(claim, _options.InProgressLabel, comment: null, cancellationToken);
+
+    /// <summary>Records progress as a comment — which is also activity, so the reaper leaves the claim alone.</summary>
+    /// <param name="claim">The claim.</param>
+    /// <param name="message">What was done.</param>
+    /// <param name="cancellationToken">Cancels the comment.</param>
+    /// <returns>The comment.</returns>
+    /// <exception cref="TaskClaimLostException">The agent no longer holds it.</exception>
+    public async Task<GiteaComment> ReportProgressAsync(TaskClaim claim, string message, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(message);
+        await EnsureHeldAsync(claim, cancellationToken).ConfigureAwait(false);
+        return await CommentAsync(claim.Number, message, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Marks held work blocked, saying why in a comment. The reaper does not reap blocked work.</summary>
+    /// <param name="claim">The claim.</param>
+    /// <param name="reason">What it waits on (required: a blocked card without a reason helps nobody).</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    /// <exception cref="TaskClaimLostException">The agent no longer holds it.</exception>
+    public Task BlockAsync(TaskClaim claim, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        return MoveToLaneAsync(claim, _options.BlockedLabel, $"Blocked: {reason}", cancellationToken);
+    }
+
+    /// <summary>Links an open pull request and moves the issue to in review.</summary>
+    /// <param name="claim">The claim.</param>
+    /// <param name="pullRequestNumber">The pull request's number in the same repository.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    /// <exception cref="TaskClaimLostException">The agent no longer holds it.</exception>
+    /// <exception cref="InvalidOperationException">The pull request is not open.</exception>
+    public async Task LinkPullRequestAsync(TaskClaim claim, long pullRequestNumber, CancellationToken cancellationToken = default)
+    {
+        GiteaPullRequest pr = await Api.GetPullRequestAsync(Owner, Repo, pullRequestNumber, cancellationToken).ConfigureAwait(false);
+        if (pr.State != "open")
+        {
+            throw new InvalidOperationException($"{Owner}/{Repo}#{pullRequestNumber} is {(pr.Merged ? "merged" : pr.State)}; only an open pull request can put an issue in review.");
+        }
+
+        await MoveToLaneAsync(claim, _options.InReviewLabel, $"In review: #{pullRequestNumber}", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Gives held work back: ready again, no claim, no lane label, the agent no longer assigned.</summary>
+    /// <param name="claim">The claim.</param>
+    /// <param name="reason">Why, posted as a comment when given.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    /// <exception cref="TaskClaimLostException">The agent no longer holds it.</exception>
+    public async Task ReleaseAsync(TaskClaim claim, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        GiteaIssue issue = await EnsureHeldAsync(claim, cancellationToken).ConfigureAwait(false);
+        if (!string.IsNullOrWhiteSpace(reason))
+        {
+            await CommentAsync(claim.Number, $"Released by {claim.Agent}: {reason}", cancellationToken).ConfigureAwait(false);
+        }
+
+        await ReturnToReadyAsync(issue, claim.Agent, cancellationToken).ConfigureAwait(false);
+        LogReleased(claim.Number, claim.Agent);
+    }
+
+    /// <summary>
+    /// Finishes held work: removes the lane labels and closes the issue. The claim label and assignee stay as the
+    /// record of who did it.
+    /// </summary>
+    /// <param name="claim">The claim.</param>
+    /// <param name="summary">What was done, posted as a comment when given.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    /// <exception cref="TaskClaimLostException">The agent no longer holds it.</exception>
+    public async Task CompleteAsync(TaskClaim claim, string? summary = null, CancellationToken cancellationToken = default)
+    {
+        GiteaIssue issue = await EnsureHeldAsync(claim, cancellationToken).ConfigureAwait(false);
+        if (!string.IsNullOrWhiteSpace(summary))
+        {
+            await CommentAsync(claim.Number, summary, cancellationToken).ConfigureAwait(false);
+        }
+
+        await RemoveLabelsAsync(issue, _options.StatusLabels.Append(_options.ReadyLabel), cancellationToken).ConfigureAwait(false);
+        await Api.EditIssueAsync(Owner, Repo, claim.Number, new EditIssueOption { State = "closed" }, cancellationToken).ConfigureAwait(false);
+        LogCompleted(claim.Number, claim.Agent);
+    }
+
+    /// <summary>
+    /// Returns silent claims to ready: an assigned or in-progress issue with no activity for
+    /// <see cref="GiteaTaskQueueOptions.StaleAfter"/> gets a comment saying why, loses its claim label, lane label and
+    /// assignee, and is ready again. Also clears the labels of agents that lost a race and died before removing theirs.
+    /// Blocked and in-review issues wait on others and are left alone. Any agent (or a supervisor) may run it.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the sweep.</param>
+    /// <returns>What was reaped.</returns>
+    public async Task<IReadOnlyList<ReapedClaim>> ReapStaleAsync(CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var claimLabels = new List<string>();
+        await foreach (GiteaLabel label in _client.ListLabelsAsync(Owner, Repo, cancellationToken).ConfigureAwait(false))
+        {
+            if (label.Name.StartsWith(_options.ClaimLabelPrefix, StringComparison.Ordinal))
+            {
+                claimLabels.Add(label.Name);
+            }
+        }
+
+        // Collect first: reaping changes the very issue list being paged.
+        var held = new List<GiteaIssue>();
+        await foreach (GiteaIssue issue in _client.ListIssuesAsync(Owner, Repo, "open", claimLabels, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (ClaimLabelsOf(issue).Count > 0)
+            {
+                held.Add(issue);
+            }
+        }
+
+        var reaped = new List<ReapedClaim>();
+        DateTimeOffset now = _time.GetUtcNow();
+        foreach (GiteaIssue candidate in held)
+        {
+            GiteaIssue issue = candidate;
+            List<GiteaLabel> claims = ClaimLabelsOf(issue);
+            if (claims.Count > 1)
+            {
+                string winner = await ArbitrateAsync(issue.Number, claims, cancellationToken).ConfigureAwait(false);
+                List<GiteaLabel> losers = claims.FindAll(l => l.Name != winner);
+                await RemoveLabelsAsync(issue, losers.Select(l => l.Name), cancellationToken).ConfigureAwait(false);
+                reaped.Add(new ReapedClaim(issue.Number, [.. losers.Select(l => AgentOf(l.Name))], issue.UpdatedAt, "abandoned losing claim cleared"));
+                GiteaDiagnostics.Reaped.Add(losers.Count);
+                continue;
+            }
+
+            if (HasLabel(issue.Labels, _options.BlockedLabel) || HasLabel(issue.Labels, _options.InReviewLabel) || now - issue.UpdatedAt < _options.StaleAfter)
+            {
+                continue;
+            }
+
+            // Confirm on a fresh read: the holder may have just spoken.
+            issue = await Api.GetIssueAsync(Owner, Repo, issue.Number, cancellationToken).ConfigureAwait(false);
+            claims = ClaimLabelsOf(issue);
+            if (issue.State != "open" || claims.Count != 1 || now - issue.UpdatedAt < _options.StaleAfter)
+            {
+                continue;
+            }
+
+            string agent = AgentOf(claims[0].Name);
+            string reason = $"no activity since {issue.UpdatedAt:u} (stale after {_options.StaleAfter})";
+            await CommentAsync(issue.Number, $"Reaped by {_options.Agent}: {agent}'s claim had {reason}. Returned to `{_options.ReadyLabel}`.", cancellationToken).ConfigureAwait(false);
+            await ReturnToReadyAsync(issue, agent, cancellationToken).ConfigureAwait(false);
+            reaped.Add(new ReapedClaim(issue.Number, [agent], issue.UpdatedAt, reason));
+            GiteaDiagnostics.Reaped.Add(1);
+            LogReaped(issue.Number, agent, reason);
+        }
+
+        return reaped;
+    }
+
+    /// <summary>Reads the task board: every open issue in its lane, with ambiguity said rather than guessed.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The board.</returns>
+    public async Task<TaskBoard> GetBoardAsync(CancellationToken cancellationToken = default)
+    {
+        var cards = new List<TaskCard>();
+        DateTimeOffset readAt = _time.GetUtcNow();
+        await foreach (GiteaIssue issue in _client.ListIssuesAsync(Owner, Repo, "open", cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            cards.Add(Classify(issue, _options));
+        }
+
+        return new TaskBoard(Owner, Repo, readAt, cards);
+    }
+
+    /// <summary>Places an issue in its lane from the forge's signals alone.</summary>
+    internal static TaskCard Classify(GiteaIssue issue, GiteaTaskQueueOptions options)
+    {
+        string[] holders = [.. issue.Labels.Where(l => l.Name.StartsWith(options.ClaimLabelPrefix, StringComparison.Ordinal)).Select(l => l.Name[options.ClaimLabelPrefix.Length..]).Order(StringComparer.Ordinal)];
+        string[] assignees = [.. (issue.Assignees ?? []).Select(a => a.Login)];
+        string[] statuses = [.. options.StatusLabels.Where(s => HasLabel(issue.Labels, s))];
+        bool ready = HasLabel(issue.Labels, options.ReadyLabel);
+        TaskLane statusLane = statuses.Length == 0 ? TaskLane.Assigned
+            : statuses[0] == options.InProgressLabel ? TaskLane.InProgress
+            : statuses[0] == options.BlockedLabel ? TaskLane.Blocked
+            : TaskLane.InReview;
+
+        string? ambiguity =
+            holders.Length > 1 ? $"claimed by several agents ({string.Join(", ", holders)}): a race not yet settled"
+            : statuses.Length > 1 ? $"several lane labels ({string.Join(", ", statuses)})"
+            : holders.Length == 0 && assignees.Length == 0 && statuses.Length > 0 ? $"labelled '{statuses[0]}' but nobody holds or is assigned it"
+            : (holders.Length > 0 || assignees.Length > 0) && ready ? $"labelled '{options.ReadyLabel}' yet held by {string.Join(", ", holders.Concat(assignees).Distinct())}"
+            : holders.Length == 1 && assignees.Length > 0 && !assignees.Contains(holders[0], StringComparer.OrdinalIgnoreCase) ? $"claimed by {holders[0]} but assigned to {string.Join(", ", assignees)}"
+            : null;
+
+        TaskLane lane = ambiguity is not null ? TaskLane.Ambiguous
+            : holders.Length == 0 && assignees.Length == 0 ? TaskLane.Unassigned
+            : statusLane;
+        return new TaskCard(issue.Number, issue.Title, lane, holders, assignees, ready, issue.UpdatedAt, ambiguity);
+    }
+
+    /// <summary>
+    /// The forge's tie-break among claim labels present together: each label's effective claim is its latest add event
+    /// on the timeline not undone by a later removal; the earliest (lowest event id) wins, then the name. A present label
+    /// the timeline does not explain is taken as earliest — it was there before anything the timeline shows.
+    /// </summary>
+    /// <param name="timeline">The issue's timeline.</param>
+    /// <param name="present">The claim labels on the issue now.</param>
+    /// <returns>The winning label's name.</returns>
+    internal static string Winner(IEnumerable<GiteaTimelineEvent> timeline, IEnumerable<string> present)
+    {
+        var addedAt = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (GiteaTimelineEvent e in timeline.Where(e => e.Type == "label" && e.Label is not null).OrderBy(e => e.Id))
+        {
+            if (e.IsLabelAdded)
+            {
+                addedAt[e.Label!.Name] = e.Id;
+            }
+            else
+            {
+                addedAt.Remove(e.Label!.Name);
+            }
+        }
+
+        return present
+            .OrderBy(name => addedAt.GetValueOrDefault(name))
+            .ThenBy(name => name, StringComparer.Ordinal)
+            .First();
+    }
+
+    /// <summary>The claim protocol on one issue: write, verify, arbitrate, then take it (or step back).</summary>
+    private async Task<TaskClaim?> ClaimCoreAsync(GiteaIssue issue, CancellationToken cancellationToken)
+    {
+        using Activity? activity = GiteaDiagnostics.ActivitySource.StartActivity("hermes.gitea.claim");
+        activity?.SetTag("hermes.agent", _options.Agent);
+        activity?.SetTag("hermes.issue", $"{Owner}/{Repo}#{issue.Number}");
+
+        List<GiteaLabel>? after = await AddClaimLabelAsync(issue.Number, cancellationToken).ConfigureAwait(false);
+        bool contested = false;
+        if (after is not null && ClaimLabelsOf(after) is { Count: > 1 } claims)
+        {
+            contested = true;
+            string winner = await ArbitrateAsync(issue.Number, claims, cancellationToken).ConfigureAwait(false);
+            if (winner != _options.ClaimLabel)
+            {
+                await RemoveLabelsAsync(issue.Number, after, [_options.ClaimLabel], cancellationToken).ConfigureAwait(false);
+                after = null;
+                LogLostRace(issue.Number, winner);
+            }
+        }
+
+        if (after is null)
+        {
+            Record(activity, "lost");
+            return null;
+        }
+
+        var claim = new TaskClaim(Owner, Repo, issue.Number, issue.Title, _options.Agent, contested);
+        try
+        {
+            Task ready = RemoveLabelsAsync(issue.Number, after, [_options.ReadyLabel], cancellationToken);
+            Task assign = _options.AssignOnClaim && !(issue.Assignees ?? []).Any(a => IsAgent(a.Login))
+                ? Api.EditIssueAsync(Owner, Repo, issue.Number, new EditIssueOption { Assignees = [.. (issue.Assignees ?? []).Select(a => a.Login), _options.Agent] }, cancellationToken)
+                : Task.CompletedTask;
+            await Task.WhenAll(ready, assign).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Do not keep a half-taken issue: give it back, then report the failure.
+            LogClaimRollback(ex, issue.Number);
+            try
+            {
+                GiteaIssue current = await Api.GetIssueAsync(Owner, Repo, issue.Number, CancellationToken.None).ConfigureAwait(false);
+                await ReturnToReadyAsync(current, _options.Agent, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (GiteaException rollback)
+            {
+                LogRollbackFailed(rollback, issue.Number);
+            }
+
+            Record(activity, "failed");
+            throw;
+        }
+
+        Record(activity, "won");
+        LogWon(issue.Number, contested);
+        return claim;
+    }
+
+    /// <summary>Adds the agent's claim label; the labels the forge returns after the write, or null if it was removed at once.</summary>
+    private async Task<List<GiteaLabel>?> AddClaimLabelAsync(long number, CancellationToken cancellationToken)
+    {
+        List<GiteaLabel> after = await Api.AddIssueLabelsByNameAsync(Owner, Repo, number, new IssueLabelNamesOption { Labels = [_options.ClaimLabel] }, cancellationToken).ConfigureAwait(false);
+        if (HasLabel(after, _options.ClaimLabel))
+        {
+            return after;
+        }
+
+        // Gitea drops unknown names silently: the label was deleted from the repository (create it again and claim
+        // once more — a second add is just a later claim), or the reaper cleared this very claim between the write and
+        // the read, which means it lost.
+        await _client.EnsureLabelAsync(Owner, Repo, _options.ClaimLabel, cancellationToken: cancellationToken).ConfigureAwait(false);
+        after = await Api.AddIssueLabelsByNameAsync(Owner, Repo, number, new IssueLabelNamesOption { Labels = [_options.ClaimLabel] }, cancellationToken).ConfigureAwait(false);
+        return HasLabel(after, _options.ClaimLabel) ? after : null;
+    }
+
+    private async Task<string> ArbitrateAsync(long number, IReadOnlyList<GiteaLabel> claims, CancellationToken cancellationToken)
+    {
+        var timeline = new List<GiteaTimelineEvent>();
+        await foreach (GiteaTimelineEvent e in _client.ListTimelineAsync(Owner, Repo, number, cancellationToken).ConfigureAwait(false))
+        {
+            timeline.Add(e);
+        }
+
+        return Winner(timeline, claims.Select(l => l.Name));
+    }
+
+    private async Task<bool> RefillCandidatesAsync(CancellationToken cancellationToken)
+    {
+        var ready = new List<GiteaIssue>();
+        await foreach (GiteaIssue issue in ListReadyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ready.Add(issue);
+            if (ready.Count == MaxCandidates)
+            {
+                break;
+            }
+        }
+
+        IEnumerable<GiteaIssue> ordered = _options.SpreadClaims
+            ? ready.OrderBy(i => SpreadKey(_options.Agent, i.Number)).ThenBy(i => i.Number)
+            : ready.OrderBy(i => i.Number);
+        foreach (GiteaIssue issue in ordered)
+        {
+            _candidates.Enqueue(issue);
+        }
+
+        return ready.Count > 0;
+    }
+
+    /// <summary>A stable per-agent shuffle: the same agent always tries issues in the same order, different agents differently.</summary>
+    internal static ulong SpreadKey(string agent, long number)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{agent}#{number}"), hash);
+        return BinaryPrimitives.ReadUInt64BigEndian(hash);
+    }
+
+    private async Task MoveToLaneAsync(TaskClaim claim, string lane, string? comment, CancellationToken cancellationToken)
+    {
+        await EnsureHeldAsync(claim, cancellationToken).ConfigureAwait(false);
+        if (comment is not null)
+        {
+            await CommentAsync(claim.Number, comment, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Add before remove: the issue is never seen lane-less mid-move.
+        List<GiteaLabel> after = await AddLabelAsync(claim.Number, lane, cancellationToken).ConfigureAwait(false);
+        await RemoveLabelsAsync(claim.Number, after, _options.StatusLabels.Where(s => s != lane).Append(_options.ReadyLabel), cancellationToken).ConfigureAwait(false);
+        LogMoved(claim.Number, lane);
+    }
+
+    /// <summary>Reads the issue and throws <see cref="TaskClaimLostException"/> unless the claim label is still on it.</summary>
+    private async Task<GiteaIssue> EnsureHeldAsync(TaskClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        if (!string.Equals(claim.Agent, _options.Agent, StringComparison.Ordinal) || claim.Owner != Owner || claim.Repo != Repo)
+        {
+            throw new ArgumentException($"{claim} belongs to another agent or repository than this queue ({_options.Agent} on {Owner}/{Repo}).", nameof(claim));
+        }
+
+        GiteaIssue issue = await Api.GetIssueAsync(Owner, Repo, claim.Number, cancellationToken).ConfigureAwait(false);
+        if (issue.State != "open" || !HasLabel(issue.Labels, _options.ClaimLabel))
+        {
+            throw new TaskClaimLostException(claim);
+        }
+
+        return issue;
+    }
+
+    private async Task ReturnToReadyAsync(GiteaIssue issue, string agent, CancellationToken cancellationToken)
+    {
+        List<GiteaLabel> after = await AddLabelAsync(issue.Number, _options.ReadyLabel, cancellationToken).ConfigureAwait(false);
+        await RemoveLabelsAsync(issue.Number, after, _options.StatusLabels.Append(_options.ClaimLabelPrefix + agent), cancellationToken).ConfigureAwait(false);
+        if ((issue.Assignees ?? []).Any(a => string.Equals(a.Login, agent, StringComparison.OrdinalIgnoreCase)))
+        {
+            IReadOnlyList<string> rest = [.. issue.Assignees!.Select(a => a.Login).Where(l => !string.Equals(l, agent, StringComparison.OrdinalIgnoreCase))];
+            await Api.EditIssueAsync(Owner, Repo, issue.Number, new EditIssueOption { Assignees = rest }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<List<GiteaLabel>> AddLabelAsync(long number, string name, CancellationToken cancellationToken)
+    {
+        List<GiteaLabel> after = await Api.AddIssueLabelsByNameAsync(Owner, Repo, number, new IssueLabelNamesOption { Labels = [name] }, cancellationToken).ConfigureAwait(false);
+        if (HasLabel(after, name))
+        {
+            return after;
+        }
+
+        // Deleted from the repository since start-up: create it again, once.
+        await _client.EnsureLabelAsync(Owner, Repo, name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        after = await Api.AddIssueLabelsByNameAsync(Owner, Repo, number, new IssueLabelNamesOption { Labels = [name] }, cancellationToken).ConfigureAwait(false);
+        return HasLabel(after, name) ? after : throw new InvalidOperationException($"Gitea did not put label '{name}' on {Owner}/{Repo}#{number}.");
+    }
+
+    private Task RemoveLabelsAsync(GiteaIssue issue, IEnumerable<string> names, CancellationToken cancellationToken) =>
+        RemoveLabelsAsync(issue.Number, issue.Labels, names, cancellationToken);
+
+    /// <summary>Removes the named labels that <paramref name="current"/> shows on the issue (by id, as Gitea requires); already gone is fine.</summary>
+    private async Task RemoveLabelsAsync(long number, IEnumerable<GiteaLabel> current, IEnumerable<string> names, CancellationToken cancellationToken)
+    {
+        var wanted = new HashSet<string>(names, StringComparer.Ordinal);
+        foreach (GiteaLabel label in current.Where(l => wanted.Contains(l.Name)).ToList())
+        {
+            try
+            {
+                await Api.RemoveIssueLabelAsync(Owner, Repo, number, label.Id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GiteaNotFoundException)
+            {
+                // Someone removed it first: the outcome is the same.
+            }
+        }
+    }
+
+    private Task<GiteaComment> CommentAsync(long number, string body, CancellationToken cancellationToken) =>
+        Api.CreateCommentAsync(Owner, Repo, number, new CreateIssueCommentOption { Body = body }, cancellationToken);
+
+    private bool IsClaimable(GiteaIssue issue) =>
+        issue.PullRequest is null && HasLabel(issue.Labels, _options.ReadyLabel) && ClaimLabelsOf(issue).Count == 0;
+
+    private List<GiteaLabel> ClaimLabelsOf(GiteaIssue issue) => ClaimLabelsOf(issue.Labels);
+
+    private List<GiteaLabel> ClaimLabelsOf(IEnumerable<GiteaLabel> labels) =>
+        [.. labels.Where(l => l.Name.StartsWith(_options.ClaimLabelPrefix, StringComparison.Ordinal))];
+
+    private string AgentOf(string claimLabel) => claimLabel[_options.ClaimLabelPrefix.Length..];
+
+    private bool IsAgent(string login) => string.Equals(login, _options.Agent, StringComparison.OrdinalIgnoreCase);
+
+    private static bool HasLabel(IEnumerable<GiteaLabel> labels, string name) => labels.Any(l => string.Equals(l.Name, name, StringComparison.Ordinal));
+
+    private void Record(Activity? activity, string outcome)
+    {
+        activity?.SetTag("hermes.outcome", outcome);
+        GiteaDiagnostics.Claims.Add(1, new("hermes.agent", _options.Agent), new("hermes.outcome", outcome));
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Claimed #{Number} (contested: {Contested}).")]
+    private partial void LogWon(long number, bool contested);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Debug, Message = "Lost the race for #{Number} to the claim '{Winner}'; moving on.")]
+    private partial void LogLostRace(long number, string winner);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Debug, Message = "#{Number} is not claimable (closed, not ready, or already claimed).")]
+    private partial void LogNotClaimable(long number);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "Taking #{Number} failed after the claim was won; giving it back.")]
+    private partial void LogClaimRollback(Exception exception, long number);
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Error, Message = "Could not give #{Number} back after a failed claim; the reaper will return it to ready.")]
+    private partial void LogRollbackFailed(Exception exception, long number);
+
+    [LoggerMessage(EventId = 25, Level = LogLevel.Information, Message = "#{Number} moved to '{Lane}'.")]
+    private partial void LogMoved(long number, string lane);
+
+    [LoggerMessage(EventId = 26, Level = LogLevel.Information, Message = "{Agent} released #{Number}.")]
+    private partial void LogReleased(long number, string agent);
+
+    [LoggerMessage(EventId = 27, Level = LogLevel.Information, Message = "{Agent} completed #{Number}.")]
+    private partial void LogCompleted(long number, string agent);
+
+    [LoggerMessage(EventId = 28, Level = LogLevel.Warning, Message = "Reaped #{Number} from {Agent}: {Reason}.")]
+    private partial void LogReaped(long number, string agent, string reason);
+}

@@ -1,0 +1,106 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace Hermes.Sdk.Gitea;
+
+/// <summary>
+/// One agent's view of one repository's label task queue: which repository, who the agent is, and the label names
+/// of the lanes. Validated when the queue is created (and at start-up under DI).
+/// </summary>
+public sealed class GiteaTaskQueueOptions
+{
+    /// <summary>The repository's owner (user or organisation).</summary>
+    public string Owner { get; set; } = string.Empty;
+
+    /// <summary>The repository's name.</summary>
+    public string Repo { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The agent — its Gitea login, which its token must authenticate as (one token per agent, never a shared or human
+    /// one). Its claim label is <see cref="ClaimLabelPrefix"/> + this name, e.g. <c>assigned:wolf-1</c>.
+    /// </summary>
+    public string Agent { get; set; } = string.Empty;
+
+    /// <summary>The label of work waiting to be taken. Default <c>ready</c>.</summary>
+    public string ReadyLabel { get; set; } = "ready";
+
+    /// <summary>The prefix of claim labels. Default <c>assigned:</c>.</summary>
+    public string ClaimLabelPrefix { get; set; } = "assigned:";
+
+    /// <summary>The label of work being done. Default <c>in-progress</c>.</summary>
+    public string InProgressLabel { get; set; } = "in-progress";
+
+    /// <summary>The label of work waiting on something outside the agent. Default <c>blocked</c>.</summary>
+    public string BlockedLabel { get; set; } = "blocked";
+
+    /// <summary>The label of work with a pull request under review. Default <c>in-review</c>.</summary>
+    public string InReviewLabel { get; set; } = "in-review";
+
+    /// <summary>Also make the agent the issue's assignee when it wins a claim. Default true.</summary>
+    public bool AssignOnClaim { get; set; } = true;
+
+    /// <summary>
+    /// How long a claim (assigned or in progress) may go without any activity on the issue — comment, label change,
+    /// edit — before <see cref="GiteaTaskQueue.ReapStaleAsync"/> returns it to <see cref="ReadyLabel"/>. Blocked and
+    /// in-review work waits on others and is not reaped. Default 2 hours.
+    /// </summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>
+    /// Each agent tries the ready issues in its own order (a stable shuffle by agent name) so a fleet rarely races for
+    /// the same issue. Set false to take the oldest issue first (strict FIFO, more contention). Default true.
+    /// </summary>
+    public bool SpreadClaims { get; set; } = true;
+
+    /// <summary>The agent's claim label, e.g. <c>assigned:wolf-1</c>.</summary>
+    public string ClaimLabel => ClaimLabelPrefix + Agent;
+
+    internal IEnumerable<string> StatusLabels => [InProgressLabel, BlockedLabel, InReviewLabel];
+}
+
+/// <summary>Validates <see cref="GiteaTaskQueueOptions"/>.</summary>
+internal sealed partial class GiteaTaskQueueOptionsValidator : IValidateOptions<GiteaTaskQueueOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GiteaTaskQueueOptions options)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Owner) || string.IsNullOrWhiteSpace(options.Repo))
+        {
+            problems.Add("Owner/Repo: name the repository whose issues are the task queue");
+        }
+
+        if (!AgentName().IsMatch(options.Agent ?? string.Empty))
+        {
+            problems.Add($"Agent: '{options.Agent}' is not a Gitea login (letters, digits, '-', '_', '.'; up to 40 characters)");
+        }
+
+        string[] labels = [options.ReadyLabel, options.InProgressLabel, options.BlockedLabel, options.InReviewLabel];
+        foreach (string label in labels.Append(options.ClaimLabelPrefix))
+        {
+            if (string.IsNullOrWhiteSpace(label) || label.Contains(',', StringComparison.Ordinal))
+            {
+                problems.Add($"labels: '{label}' is not usable (empty, or contains ',' which Gitea's label filter splits on)");
+            }
+        }
+
+        if (labels.Distinct(StringComparer.Ordinal).Count() != labels.Length)
+        {
+            problems.Add("labels: ready, in-progress, blocked and in-review must be four different labels");
+        }
+
+        if (labels.Any(l => !string.IsNullOrEmpty(options.ClaimLabelPrefix) && l?.StartsWith(options.ClaimLabelPrefix, StringComparison.Ordinal) == true))
+        {
+            problems.Add($"labels: a lane label starts with the claim prefix '{options.ClaimLabelPrefix}'");
+        }
+
+        if (options.StaleAfter <= TimeSpan.Zero)
+        {
+            problems.Add("StaleAfter: must be positive");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
+    private static partial Regex AgentName();
+}
