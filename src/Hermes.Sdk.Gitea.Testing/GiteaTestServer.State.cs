@@ -76,6 +76,23 @@ public sealed partial class GiteaTestServer
         }
     }
 
+    /// <summary>Deletes a repository label, taking it off every issue (as deleting a label in Gitea's UI does).</summary>
+    /// <param name="owner">Owner.</param>
+    /// <param name="repo">Repository.</param>
+    /// <param name="name">The label's name.</param>
+    public void DeleteLabel(string owner, string repo, string name)
+    {
+        lock (_gate)
+        {
+            RepoState state = _repos[$"{owner}/{repo}"];
+            state.Labels.RemoveAll(l => l.Name == name);
+            foreach (IssueState issue in state.Issues.Values)
+            {
+                issue.Labels.RemoveAll(l => l.Name == name);
+            }
+        }
+    }
+
     /// <summary>Moves a pull request's head to a new commit (as a push would).</summary>
     /// <param name="owner">Owner.</param>
     /// <param name="repo">Repository.</param>

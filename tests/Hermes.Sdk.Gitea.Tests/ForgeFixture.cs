@@ -41,14 +41,57 @@ internal sealed class ForgeFixture : IAsyncDisposable
         return new ForgeFixture(server, variable, token);
     }
 
-    public GiteaClient NewClient(string tokenVariable, ILoggerFactory? loggerFactory = null) => GiteaClient.Create(
+    public GiteaClient NewClient(string tokenVariable, ILoggerFactory? loggerFactory = null, HttpMessageHandler? primaryHandler = null) => GiteaClient.Create(
         new GiteaClientOptions { BaseUrl = Server.BaseUrl, TokenEnvironmentVariable = tokenVariable, RetryDelay = TimeSpan.FromMilliseconds(20), MaxRetries = 3 },
-        loggerFactory);
+        loggerFactory,
+        primaryHandler);
+
+    /// <summary>Another agent: its own account and its own token, in its own environment variable.</summary>
+    public GiteaClient AddAgent(string login, HttpMessageHandler? primaryHandler = null)
+    {
+        Server.AddUser(login, login + "-password");
+        string variable = "HERMES_TEST_GITEA_TOKEN_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(variable, Server.AddToken(login, "write:issue", "write:repository", "read:user"));
+        _variables.Add(variable);
+        GiteaClient client = NewClient(variable, primaryHandler: primaryHandler);
+        _clients.Add(client);
+        return client;
+    }
+
+    /// <summary>An agent's task queue on fleet/work.</summary>
+    public static GiteaTaskQueue Queue(GiteaClient client, string agent, Action<GiteaTaskQueueOptions>? configure = null, TimeProvider? time = null)
+    {
+        var options = new GiteaTaskQueueOptions { Owner = Owner, Repo = Repo, Agent = agent };
+        configure?.Invoke(options);
+        return new GiteaTaskQueue(client, Microsoft.Extensions.Options.Options.Create(options), null, time);
+    }
+
+    /// <summary>Opens issues labelled ready (as wolf-1); their numbers.</summary>
+    public async Task<List<long>> SeedReadyAsync(int count, string prefix = "task")
+    {
+        GiteaLabel ready = await Client.EnsureLabelAsync(Owner, Repo, "ready", "#0e8a16");
+        var numbers = new List<long>();
+        for (int i = 0; i < count; i++)
+        {
+            GiteaIssue issue = await Api.CreateIssueAsync(Owner, Repo, new CreateIssueOption { Title = $"{prefix} {i}", Labels = [ready.Id] });
+            numbers.Add(issue.Number);
+        }
+
+        return numbers;
+    }
+
+    public async Task<IReadOnlyList<string>> LabelsOfAsync(long number) =>
+        [.. (await Api.GetIssueLabelsAsync(Owner, Repo, number)).Select(l => l.Name).Order(StringComparer.Ordinal)];
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        _clients.ForEach(c => c.Dispose());
         Environment.SetEnvironmentVariable(TokenVariable, null);
+        _variables.ForEach(v => Environment.SetEnvironmentVariable(v, null));
         await Server.DisposeAsync();
     }
+
+    private readonly List<string> _variables = [];
+    private readonly List<GiteaClient> _clients = [];
 }
