@@ -41,10 +41,22 @@ internal sealed class ForgeFixture : IAsyncDisposable
         return new ForgeFixture(server, variable, token);
     }
 
-    public GiteaClient NewClient(string tokenVariable, ILoggerFactory? loggerFactory = null, HttpMessageHandler? primaryHandler = null) => GiteaClient.Create(
-        new GiteaClientOptions { BaseUrl = Server.BaseUrl, TokenEnvironmentVariable = tokenVariable, RetryDelay = TimeSpan.FromMilliseconds(20), MaxRetries = 3 },
-        loggerFactory,
-        primaryHandler);
+    /// <summary>A client whose every response is checked against Gitea's swagger; <see cref="DisposeAsync"/> reports what was not.</summary>
+    public GiteaClient NewClient(string tokenVariable, ILoggerFactory? loggerFactory = null, HttpMessageHandler? primaryHandler = null)
+    {
+        var validating = primaryHandler is null ? new SpecValidatingHandler() : new SpecValidatingHandler(primaryHandler);
+        _validators.Add(validating);
+        return GiteaClient.Create(
+            new GiteaClientOptions { BaseUrl = Server.BaseUrl, TokenEnvironmentVariable = tokenVariable, RetryDelay = TimeSpan.FromMilliseconds(20), MaxRetries = 3 },
+            loggerFactory,
+            validating);
+    }
+
+    /// <summary>Responses that did not conform to the spec, across every client of this forge.</summary>
+    public IReadOnlyList<string> SpecViolations => [.. _validators.SelectMany(v => v.Violations)];
+
+    /// <summary>How many responses were checked against the spec.</summary>
+    public int SpecChecked => _validators.Sum(v => v.Checked);
 
     /// <summary>Another agent: its own account and its own token, in its own environment variable.</summary>
     public GiteaClient AddAgent(string login, HttpMessageHandler? primaryHandler = null)
@@ -90,8 +102,10 @@ internal sealed class ForgeFixture : IAsyncDisposable
         Environment.SetEnvironmentVariable(TokenVariable, null);
         _variables.ForEach(v => Environment.SetEnvironmentVariable(v, null));
         await Server.DisposeAsync();
+        Assert.True(SpecViolations.Count == 0, "The loopback forge answered outside Gitea's swagger:\n" + string.Join("\n", SpecViolations.Take(20)));
     }
 
     private readonly List<string> _variables = [];
+    private readonly System.Collections.Concurrent.ConcurrentBag<SpecValidatingHandler> _validators = [];
     private readonly List<GiteaClient> _clients = [];
 }
