@@ -76,6 +76,37 @@ public sealed partial class GiteaTestServer
         }
     }
 
+    /// <summary>Opens an issue directly, creating its labels where missing — quick seeding for tests and benchmarks.</summary>
+    /// <param name="owner">Owner.</param>
+    /// <param name="repo">Repository.</param>
+    /// <param name="author">The author's login (an existing user).</param>
+    /// <param name="title">Title.</param>
+    /// <param name="labels">Label names.</param>
+    /// <returns>The issue's number.</returns>
+    public long AddIssue(string owner, string repo, string author, string title, params string[] labels)
+    {
+        lock (_gate)
+        {
+            RepoState state = _repos[$"{owner}/{repo}"];
+            GiteaUser user = _users[author].User;
+            var issue = new IssueState { Id = NextId(), Number = state.NextIndex++, Title = title, Author = user };
+            foreach (string name in labels)
+            {
+                GiteaLabel label = state.Labels.Find(l => l.Name == name) ?? new GiteaLabel { Id = NextId(), Name = name, Color = "cccccc" };
+                if (!state.Labels.Contains(label))
+                {
+                    state.Labels.Add(label);
+                }
+
+                issue.Labels.Add(label);
+                RecordEvent(issue, user, "label", label);
+            }
+
+            state.Issues.Add(issue.Number, issue);
+            return issue.Number;
+        }
+    }
+
     /// <summary>Deletes a repository label, taking it off every issue (as deleting a label in Gitea's UI does).</summary>
     /// <param name="owner">Owner.</param>
     /// <param name="repo">Repository.</param>
@@ -131,6 +162,18 @@ public sealed partial class GiteaTestServer
         lock (_gate)
         {
             return _requestCounts.GetValueOrDefault($"{method} {path}");
+        }
+    }
+
+    /// <summary>Every request so far, counted by <c>METHOD</c> and route shape (numbers replaced by <c>{n}</c>).</summary>
+    /// <returns>Counts by route, e.g. <c>POST /api/v1/repos/fleet/work/issues/{n}/labels</c>.</returns>
+    public IReadOnlyDictionary<string, int> RequestCountsByRoute()
+    {
+        lock (_gate)
+        {
+            return _requestCounts
+                .GroupBy(kv => System.Text.RegularExpressions.Regex.Replace(kv.Key, "/[0-9]+(?=/|$)", "/{n}"))
+                .ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value));
         }
     }
 

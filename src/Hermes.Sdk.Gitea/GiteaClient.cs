@@ -294,43 +294,47 @@ public sealed partial class GiteaClient : IDisposable
         int seen = 0;
         while (true)
         {
-            using IApiResponse<List<T>> response = await fetch(page, limit, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessful || response.Content is null)
-            {
-                throw GiteaErrors.Recorded(response)
-                    ?? (Exception?)response.Error
-                    ?? GiteaException.Create(response.StatusCode ?? HttpStatusCode.BadGateway, "GET", response.RequestMessage?.RequestUri?.AbsolutePath ?? string.Empty, null);
-            }
-
-            List<T> items = response.Content;
-            foreach (T item in items)
+            GiteaPage<T> current = await FetchPageAsync(fetch, page, limit, cancellationToken).ConfigureAwait(false);
+            foreach (T item in current.Items)
             {
                 yield return item;
             }
 
-            seen += items.Count;
-            int? next = NextPage(response.Headers);
-            if (items.Count == 0)
+            seen += current.Items.Count;
+            if (current.Items.Count == 0)
             {
                 yield break;
             }
 
-            if (next is { } n)
+            if (current.NextPage is { } n)
             {
                 page = n;
                 continue;
             }
 
             // No Link header (an old server or a proxy that strips it): a short page or the total count ends it.
-            bool hasLink = response.Headers.Contains("Link");
-            long? total = TotalCount(response.Headers);
-            if (hasLink || items.Count < limit || (total is { } t && seen >= t))
+            if (current.HasLink || current.Items.Count < limit || (current.TotalCount is { } t && seen >= t))
             {
                 yield break;
             }
 
             page++;
         }
+    }
+
+    /// <summary>One page of a list, with what Gitea's headers say about the rest; typed errors on failure.</summary>
+    internal async Task<GiteaPage<T>> FetchPageAsync<T>(Func<int, int, CancellationToken, Task<IApiResponse<List<T>>>> fetch, int page, int limit, CancellationToken cancellationToken)
+    {
+        limit = Math.Min(limit, await MaxPageSizeAsync(cancellationToken).ConfigureAwait(false));
+        using IApiResponse<List<T>> response = await fetch(page, limit, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessful || response.Content is null)
+        {
+            throw GiteaErrors.Recorded(response)
+                ?? (Exception?)response.Error
+                ?? GiteaException.Create(response.StatusCode ?? HttpStatusCode.BadGateway, "GET", response.RequestMessage?.RequestUri?.AbsolutePath ?? string.Empty, null);
+        }
+
+        return new GiteaPage<T>(response.Content, limit, NextPage(response.Headers), response.Headers.Contains("Link"), TotalCount(response.Headers));
     }
 
     private async ValueTask<int> MaxPageSizeAsync(CancellationToken cancellationToken)
@@ -401,3 +405,11 @@ public sealed partial class GiteaClient : IDisposable
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Gitea is still checking whether {Owner}/{Repo}#{Index} can be merged; retrying in {Delay}.")]
     private partial void LogMergeNotReady(string owner, string repo, long index, TimeSpan delay);
 }
+
+/// <summary>One page of a Gitea list.</summary>
+/// <param name="Items">The items.</param>
+/// <param name="Limit">The page size asked for.</param>
+/// <param name="NextPage">The next page's number from the <c>Link</c> header.</param>
+/// <param name="HasLink">Whether a <c>Link</c> header was present.</param>
+/// <param name="TotalCount">The <c>X-Total-Count</c> header.</param>
+internal sealed record GiteaPage<T>(List<T> Items, int Limit, int? NextPage, bool HasLink, long? TotalCount);

@@ -34,8 +34,11 @@ namespace Hermes.Sdk.Gitea;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "The blueprint's name for it: the label task queue.")]
 public sealed partial class GiteaTaskQueue
 {
-    /// <summary>How many ready issues one refill of the claim candidates reads at most.</summary>
+    /// <summary>How many ready issues a full read of the queue keeps as candidates at most.</summary>
     private const int MaxCandidates = 500;
+
+    /// <summary>The size of the one page a refill reads first.</summary>
+    private const int CandidatePage = 10;
 
     private readonly GiteaClient _client;
     private readonly GiteaTaskQueueOptions _options;
@@ -43,6 +46,8 @@ public sealed partial class GiteaTaskQueue
     private readonly TimeProvider _time;
     private readonly ConcurrentQueue<GiteaIssue> _candidates = new();
     private Task? _initialization;
+    private long _readyTotal;
+    private long _refills;
 
     /// <summary>Creates the queue. Call <see cref="InitializeAsync"/> first, or let the first operation do it.</summary>
     /// <param name="client">The agent's Gitea client (its own token).</param>
@@ -441,7 +446,14 @@ public sealed partial class GiteaTaskQueue
 
         List<GiteaLabel>? after = await AddClaimLabelAsync(issue.Number, cancellationToken).ConfigureAwait(false);
         bool contested = false;
-        if (after is not null && ClaimLabelsOf(after) is { Count: > 1 } claims)
+        if (after is not null && !HasLabel(after, _options.ReadyLabel))
+        {
+            // No longer ready: another agent won it and took it out of the queue (or a person did). Not ours to take.
+            await RemoveLabelsAsync(issue.Number, after, [_options.ClaimLabel], cancellationToken).ConfigureAwait(false);
+            after = null;
+            LogNotClaimable(issue.Number);
+        }
+        else if (after is not null && ClaimLabelsOf(after) is { Count: > 1 } claims)
         {
             contested = true;
             string winner = await ArbitrateAsync(issue.Number, claims, cancellationToken).ConfigureAwait(false);
@@ -519,27 +531,64 @@ public sealed partial class GiteaTaskQueue
         return Winner(timeline, claims.Select(l => l.Name));
     }
 
+    /// <summary>
+    /// Reads claim candidates. Cheap first: one small page of the ready list — with <see cref="GiteaTaskQueueOptions.SpreadClaims"/>
+    /// a page picked by the agent's hash, so agents read different parts of the queue; otherwise the last page (Gitea
+    /// lists newest first), oldest first. A few tries, then the whole list, which is the definitive answer to "is
+    /// anything left?".
+    /// </summary>
     private async Task<bool> RefillCandidatesAsync(CancellationToken cancellationToken)
     {
-        var ready = new List<GiteaIssue>();
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            long total = Volatile.Read(ref _readyTotal);
+            int pages = total > 0 ? (int)Math.Min(int.MaxValue, (total + CandidatePage - 1) / CandidatePage) : 1;
+            int page = _options.SpreadClaims ? 1 + (int)(SpreadKey(_options.Agent, Interlocked.Increment(ref _refills)) % (ulong)pages) : pages;
+            GiteaPage<GiteaIssue> ready = await _client.FetchPageAsync(
+                (p, limit, ct) => Api.ListIssuesAsync(Owner, Repo, "open", _options.ReadyLabel, "issues", null, null, p, limit, ct),
+                page,
+                CandidatePage,
+                cancellationToken).ConfigureAwait(false);
+            if (ready.TotalCount is { } count)
+            {
+                Volatile.Write(ref _readyTotal, count);
+                if (count == 0)
+                {
+                    return false;
+                }
+            }
+
+            if (EnqueueCandidates(ready.Items))
+            {
+                return true;
+            }
+        }
+
+        var all = new List<GiteaIssue>();
         await foreach (GiteaIssue issue in ListReadyAsync(cancellationToken).ConfigureAwait(false))
         {
-            ready.Add(issue);
-            if (ready.Count == MaxCandidates)
+            all.Add(issue);
+            if (all.Count == MaxCandidates)
             {
                 break;
             }
         }
 
+        return EnqueueCandidates(all);
+    }
+
+    private bool EnqueueCandidates(IEnumerable<GiteaIssue> issues)
+    {
+        List<GiteaIssue> claimable = [.. issues.Where(IsClaimable)];
         IEnumerable<GiteaIssue> ordered = _options.SpreadClaims
-            ? ready.OrderBy(i => SpreadKey(_options.Agent, i.Number)).ThenBy(i => i.Number)
-            : ready.OrderBy(i => i.Number);
+            ? claimable.OrderBy(i => SpreadKey(_options.Agent, i.Number)).ThenBy(i => i.Number)
+            : claimable.OrderBy(i => i.Number);
         foreach (GiteaIssue issue in ordered)
         {
             _candidates.Enqueue(issue);
         }
 
-        return ready.Count > 0;
+        return claimable.Count > 0;
     }
 
     /// <summary>A stable per-agent shuffle: the same agent always tries issues in the same order, different agents differently.</summary>

@@ -1,0 +1,127 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using Hermes.Sdk.Gitea;
+using Hermes.Sdk.Gitea.Testing;
+using Microsoft.Extensions.Options;
+
+namespace Hermes.Sdk.Benchmarks;
+
+/// <summary>
+/// Twenty agents, each with its own account, token and HTTP client, against the loopback forge (all on this machine's
+/// two cores). Each invocation works through <see cref="Issues"/> fresh ready issues; results are per issue.
+/// <list type="bullet">
+/// <item>Baseline: twenty writers each adding one label to their share of the issues — the forge's raw label-write rate.</item>
+/// <item>Blind claims: the same writes a claim makes (claim label, remove <c>ready</c>, set the assignee), with no
+/// listing, no verification and no arbitration — what the claim protocol costs on top of its writes.</item>
+/// <item>Claims: twenty queues calling <see cref="GiteaTaskQueue.ClaimNextAsync"/> until the queue is empty, with and
+/// without the assignee write.</item>
+/// </list>
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 12, invocationCount: 1)]
+public class TaskQueueBenchmarks
+{
+    private const int Agents = 20;
+    private const int Issues = 200;
+    private const string Owner = "fleet";
+
+    private GiteaTestServer _server = null!;
+    private readonly List<GiteaClient> _clients = [];
+    private readonly List<string> _variables = [];
+    private int _round;
+    private string _repo = string.Empty;
+    private long[] _numbers = [];
+    private GiteaTaskQueue[] _queues = [];
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _server = await GiteaTestServer.StartAsync();
+        for (int i = 1; i <= Agents; i++)
+        {
+            string login = $"wolf-{i}";
+            _server.AddUser(login, login + "-password");
+            string variable = $"HERMES_BENCH_GITEA_TOKEN_{i}_{Environment.ProcessId}";
+            Environment.SetEnvironmentVariable(variable, _server.AddToken(login, "write:issue", "read:user"));
+            _variables.Add(variable);
+            _clients.Add(GiteaClient.Create(new GiteaClientOptions { BaseUrl = _server.BaseUrl, TokenEnvironmentVariable = variable }));
+        }
+    }
+
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        _clients.ForEach(c => c.Dispose());
+        _variables.ForEach(v => Environment.SetEnvironmentVariable(v, null));
+        await _server.DisposeAsync();
+    }
+
+    [IterationSetup(Targets = [nameof(RawLabelWrites), nameof(BlindClaimWrites)])]
+    public void FreshIssues() => Seed(assignOnClaim: true);
+
+    [IterationSetup(Target = nameof(Claims))]
+    public void FreshQueues() => Seed(assignOnClaim: true);
+
+    [IterationSetup(Target = nameof(ClaimsWithoutAssignee))]
+    public void FreshQueuesWithoutAssignee() => Seed(assignOnClaim: false);
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Issues, Description = "raw label write (20 writers)")]
+    public Task RawLabelWrites() => ForEachAgentShareAsync((client, number, agent) =>
+        client.Api.AddIssueLabelsByNameAsync(Owner, _repo, number, new IssueLabelNamesOption { Labels = [$"assigned:{agent}"] }));
+
+    [Benchmark(OperationsPerInvoke = Issues, Description = "blind claim writes (label, -ready, assignee)")]
+    public Task BlindClaimWrites() => ForEachAgentShareAsync(async (client, number, agent) =>
+    {
+        List<GiteaLabel> labels = await client.Api.AddIssueLabelsByNameAsync(Owner, _repo, number, new IssueLabelNamesOption { Labels = [$"assigned:{agent}"] });
+        await Task.WhenAll(
+            client.Api.RemoveIssueLabelAsync(Owner, _repo, number, labels.First(l => l.Name == "ready").Id),
+            client.Api.EditIssueAsync(Owner, _repo, number, new EditIssueOption { Assignees = [agent] }));
+    });
+
+    [Benchmark(OperationsPerInvoke = Issues, Description = "verified claims, ClaimNextAsync (20 agents)")]
+    public Task<int> Claims() => ClaimAllAsync();
+
+    [Benchmark(OperationsPerInvoke = Issues, Description = "verified claims without the assignee write")]
+    public Task<int> ClaimsWithoutAssignee() => ClaimAllAsync();
+
+    private async Task<int> ClaimAllAsync()
+    {
+        int[] won = await Task.WhenAll(_queues.Select(queue => Task.Run(async () =>
+        {
+            int count = 0;
+            while (await queue.ClaimNextAsync() is not null)
+            {
+                count++;
+            }
+
+            return count;
+        })));
+        return won.Sum() == Issues ? Issues : throw new InvalidOperationException($"claimed {won.Sum()} of {Issues}");
+    }
+
+    /// <summary>Agent i writes issues i, i+20, i+40, … concurrently with the others.</summary>
+    private Task ForEachAgentShareAsync(Func<GiteaClient, long, string, Task> write) =>
+        Task.WhenAll(Enumerable.Range(0, Agents).Select(i => Task.Run(async () =>
+        {
+            for (int n = i; n < _numbers.Length; n += Agents)
+            {
+                await write(_clients[i], _numbers[n], $"wolf-{i + 1}");
+            }
+        })));
+
+    /// <summary>A new repository of <see cref="Issues"/> ready issues, and twenty initialised queues on it (which create the claim labels).</summary>
+    private void Seed(bool assignOnClaim)
+    {
+        _repo = $"work-{++_round}";
+        _server.AddRepo(Owner, _repo);
+        _numbers = [.. Enumerable.Range(0, Issues).Select(i => _server.AddIssue(Owner, _repo, "wolf-1", $"task {i}", "ready"))];
+        _queues = [.. _clients.Select((client, i) => new GiteaTaskQueue(client, Options.Create(new GiteaTaskQueueOptions
+        {
+            Owner = Owner,
+            Repo = _repo,
+            Agent = $"wolf-{i + 1}",
+            AssignOnClaim = assignOnClaim,
+        })))];
+        Task.WhenAll(_queues.Select(q => q.InitializeAsync())).GetAwaiter().GetResult();
+    }
+}
