@@ -122,6 +122,9 @@ public sealed class FakeModelServer : IAsyncDisposable
     /// <summary>The answer text.</summary>
     public string Answer => $"answer from {Name}";
 
+    /// <summary>When set, computes each answer's text from the request (a model that answers by what it is asked).</summary>
+    public Func<ReceivedModelRequest, string>? Responder { get; set; }
+
     /// <summary>How many model requests arrived.</summary>
     public int Calls => Volatile.Read(ref _calls);
 
@@ -159,7 +162,7 @@ public sealed class FakeModelServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private async Task<(ModelFault Fault, bool Stream, string Model)> AdmitAsync(HttpContext context)
+    private async Task<(ModelFault Fault, bool Stream, string Model, string Answer)> AdmitAsync(HttpContext context)
     {
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         string body = await reader.ReadToEndAsync(context.RequestAborted);
@@ -175,7 +178,8 @@ public sealed class FakeModelServer : IAsyncDisposable
         {
         }
 
-        _requests.Enqueue(new ReceivedModelRequest(context.Request.Path, stream, body));
+        var received = new ReceivedModelRequest(context.Request.Path, stream, body);
+        _requests.Enqueue(received);
         int call = Interlocked.Increment(ref _calls) - 1;
         ModelFault fault = Script?.Invoke(call) ?? Fault;
         if (ExpectedApiKey is { } expected)
@@ -193,12 +197,12 @@ public sealed class FakeModelServer : IAsyncDisposable
             await Task.Delay(Latency, context.RequestAborted);
         }
 
-        return (fault, stream, model);
+        return (fault, stream, model, Responder?.Invoke(received) ?? Answer);
     }
 
     private async Task HandleOpenAIAsync(HttpContext context)
     {
-        (ModelFault fault, bool stream, string model) = await AdmitAsync(context);
+        (ModelFault fault, bool stream, string model, string answer) = await AdmitAsync(context);
         if (await WriteHttpErrorAsync(context, fault, anthropic: false, model, stream))
         {
             return;
@@ -231,8 +235,8 @@ public sealed class FakeModelServer : IAsyncDisposable
                 ModelFault.GarbageJson => "{\"id\": \"chatcmpl-hermes\", \"choices\": [ this is not json",
                 ModelFault.EmptyContent => Completion(string.Empty, "stop"),
                 ModelFault.Refusal => Completion(string.Empty, "content_filter"),
-                ModelFault.CutBeforeFinish => Completion(Answer, "stop")[..40],
-                _ => Completion(Answer, "stop"),
+                ModelFault.CutBeforeFinish => Completion(answer, "stop")[..40],
+                _ => Completion(answer, "stop"),
             };
             await context.Response.WriteAsync(body, context.RequestAborted);
             return;
@@ -259,7 +263,7 @@ public sealed class FakeModelServer : IAsyncDisposable
         }
 
         await SendAsync(context, null, Chunk(string.Empty, null));
-        foreach (string piece in Pieces())
+        foreach (string piece in Pieces(answer))
         {
             await SendAsync(context, null, Chunk(piece, null));
         }
@@ -275,13 +279,13 @@ public sealed class FakeModelServer : IAsyncDisposable
 
     private async Task HandleAnthropicAsync(HttpContext context)
     {
-        (ModelFault fault, bool stream, string model) = await AdmitAsync(context);
+        (ModelFault fault, bool stream, string model, string answer) = await AdmitAsync(context);
         if (await WriteHttpErrorAsync(context, fault, anthropic: true, model, stream))
         {
             return;
         }
 
-        string text = fault is ModelFault.EmptyContent or ModelFault.Refusal ? string.Empty : Answer;
+        string text = fault is ModelFault.EmptyContent or ModelFault.Refusal ? string.Empty : answer;
         string stopReason = fault == ModelFault.Refusal ? "refusal" : "end_turn";
         if (!stream)
         {
@@ -333,7 +337,7 @@ public sealed class FakeModelServer : IAsyncDisposable
         if (text.Length > 0)
         {
             await SendAsync(context, "content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""");
-            foreach (string piece in Pieces())
+            foreach (string piece in Pieces(answer))
             {
                 await SendAsync(context, "content_block_delta", JsonSerializer.Serialize(new { type = "content_block_delta", index = 0, delta = new { type = "text_delta", text = piece } }));
             }
@@ -412,9 +416,8 @@ public sealed class FakeModelServer : IAsyncDisposable
         return true;
     }
 
-    private IEnumerable<string> Pieces()
+    private static IEnumerable<string> Pieces(string answer)
     {
-        string answer = Answer;
         int third = Math.Max(1, answer.Length / 3);
         yield return answer[..third];
         yield return answer[third..(2 * third)];
