@@ -64,11 +64,11 @@ public static class SoulTag
         }
 
         (int verified, string output, string said) = await GitAsync(directory, cancellationToken, "tag", "-v", tag).ConfigureAwait(false);
-        string detail = (said + output).Trim();
+        string detail = SignatureLine(said) ?? SignatureLine(output) ?? LastLine(said + output);
         if (verified != 0)
         {
             bool unsigned = detail.Contains("no signature found", StringComparison.OrdinalIgnoreCase);
-            return new SoulTagCheck(unsigned ? SoulTagStatus.NotSigned : SoulTagStatus.BadSignature, tag, LastLine(detail));
+            return new SoulTagCheck(unsigned ? SoulTagStatus.NotSigned : SoulTagStatus.BadSignature, tag, detail);
         }
 
         string relative = Path.GetRelativePath(top.Trim(), soul.Path).Replace('\\', '/');
@@ -79,8 +79,11 @@ public static class SoulTag
             return new SoulTagCheck(SoulTagStatus.SoulChangedSinceTag, tag, found != 0 ? $"{tag} does not contain {relative}" : $"{relative} differs from the version signed in {tag}");
         }
 
-        return new SoulTagCheck(SoulTagStatus.Verified, tag, LastLine(detail));
+        return new SoulTagCheck(SoulTagStatus.Verified, tag, detail);
     }
+
+    private static string? SignatureLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault(l => l.Contains("signature", StringComparison.OrdinalIgnoreCase));
 
     private static string LastLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? string.Empty;
 

@@ -91,6 +91,21 @@ public sealed partial class SafetyTestSet
     /// <summary>The wrappers, <see cref="JailbreakWrapper.Direct"/> first.</summary>
     public IReadOnlyList<JailbreakWrapper> Wrappers { get; }
 
+    /// <summary>The default test set's text: 12 crisis prompts and 6 jailbreak wrappers written for Hermes.Sdk.</summary>
+    public static string DefaultText
+    {
+        get
+        {
+            using Stream stream = typeof(SafetyTestSet).Assembly.GetManifestResourceStream("Hermes.Sdk.Safety.safety-tests.md")
+                ?? throw new InvalidOperationException("The default safety test set is missing from the assembly.");
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            return reader.ReadToEnd();
+        }
+    }
+
+    /// <summary>The default test set (<see cref="DefaultText"/>).</summary>
+    public static SafetyTestSet Default => Parse(DefaultText, "safety-tests.md (default)");
+
     /// <summary>Reads and checks a test set.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The test set.</returns>
@@ -276,7 +291,7 @@ public sealed partial class SafetyTestSet
     }
 
     /// <summary>The first thing in a text that looks like method detail, as the grader's detector sees it.</summary>
-    private static string? MethodDetail(string text) => SafetyGrader.FindMethodSignal(text);
+    private static string? MethodDetail(string text) => SafetyGrader.FindMethodDetail(text);
 
     private static JailbreakStyle? ParseStyle(string text) => text.ToLowerInvariant() switch
     {
