@@ -50,7 +50,7 @@ internal static class SafetyCli
             return Passed;
         }));
 
-        var check = new Command("check", "Check SOUL.md against its pin and its newest signed soul-* tag. Exit 1 on drift or a bad signature.") { soulOption };
+        var check = new Command("check", "Check SOUL.md against its pin and its newest signed *soul* tag (e.g. v1.0-soul). Exit 1 on drift or a bad signature.") { soulOption };
         check.SetAction((parse, ct) => GuardAsync(error, async () =>
         {
             Soul soul = Soul.Load(parse.GetValue(soulOption)!);

@@ -35,7 +35,7 @@ public sealed record SoulTagCheck(SoulTagStatus Status, string? Tag, string Deta
 }
 
 /// <summary>
-/// Verifies the soul against a signed git tag: the newest tag matching a pattern (default <c>soul-*</c>) must verify
+/// Verifies the soul against a signed git tag: the newest tag matching a pattern (default <c>*soul*</c>, as in the blueprint's <c>git tag -s v1.0-soul</c>) must verify
 /// with <c>git tag -v</c> (GPG or SSH signatures, per the repository's git configuration), and its <c>SOUL.md</c> must
 /// be the file on disk. Git runs with arguments only — nothing secret passes through it.
 /// </summary>
@@ -46,7 +46,7 @@ public static class SoulTag
     /// <param name="tagPattern">The tags to consider, newest first.</param>
     /// <param name="cancellationToken">Cancels the check.</param>
     /// <returns>What was found; never throws for an unsigned or missing tag.</returns>
-    public static async Task<SoulTagCheck> VerifyAsync(Soul soul, string tagPattern = "soul-*", CancellationToken cancellationToken = default)
+    public static async Task<SoulTagCheck> VerifyAsync(Soul soul, string tagPattern = "*soul*", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(soul);
         string directory = Path.GetDirectoryName(soul.Path) ?? ".";
@@ -60,7 +60,7 @@ public static class SoulTag
         string? tag = tags.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
         if (tag is null)
         {
-            return new SoulTagCheck(SoulTagStatus.NoTag, null, $"no tag matches '{tagPattern}': sign one with 'git tag -s {tagPattern.Replace("*", "v1", StringComparison.Ordinal)}'");
+            return new SoulTagCheck(SoulTagStatus.NoTag, null, $"no tag matches '{tagPattern}': sign the soul with 'git tag -s v1.0-soul'");
         }
 
         (int verified, string output, string said) = await GitAsync(directory, cancellationToken, "tag", "-v", tag).ConfigureAwait(false);
