@@ -305,7 +305,15 @@ public sealed partial class SkillLibrary : IDisposable
             if (File.Exists(path))
             {
                 string history = Directory.CreateDirectory(Path.Combine(folder, HistoryFolder)).FullName;
-                File.Copy(path, Path.Combine(history, $"SKILL.{_time.GetUtcNow():yyyyMMdd'T'HHmmssfffffff}.md"), overwrite: false);
+                string stamp = _time.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfffffff", CultureInfo.InvariantCulture);
+                int sequence = 0;
+                string saved;
+                while (File.Exists(saved = Path.Combine(history, $"SKILL.{stamp}.{sequence:D3}.md")))
+                {
+                    sequence++;
+                }
+
+                File.Copy(path, saved, overwrite: false);
             }
 
             BeforeReplace?.Invoke(path);

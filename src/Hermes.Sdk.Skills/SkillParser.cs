@@ -260,7 +260,7 @@ public static partial class SkillParser
     private static List<SkillSection> ReadSections(string body, int bodyLine)
     {
         MarkdownDocument document = Markdown.Parse(body, Pipeline);
-        HeadingBlock[] headings = [.. document.Descendants<HeadingBlock>().Where(h => h.Level <= 2)];
+        HeadingBlock[] headings = [.. document.OfType<HeadingBlock>().Where(h => h.Level <= 2)]; // top level only: a '#' inside a list item is not a section
         var sections = new List<SkillSection>();
         for (int i = 0; i < headings.Length; i++)
         {

@@ -20,7 +20,7 @@ public static class SkillTools
         return
         [
             AIFunctionFactory.Create(
-                async ([Description("Only skills of this category; omit for all.")] string? category, CancellationToken ct) =>
+                async ([Description("Only skills of this category; omit for all.")] string? category = null, CancellationToken ct = default) =>
                     (await library.ListAsync(category, ct).ConfigureAwait(false)).Select(s => new SkillListing(s.Name, s.Description, s.Category)).ToList(),
                 "skills_list",
                 "List the skills you have (name, description, category). Read a skill with skill_view before following it."),
@@ -48,8 +48,8 @@ public static class SkillTools
                     [Description("What to do, in order.")] string steps,
                     [Description("What goes wrong and how to avoid it.")] string pitfalls,
                     [Description("How to check it worked.")] string verification,
-                    [Description("A category folder; optional.")] string? category,
-                    CancellationToken ct) => Guard(async () =>
+                    [Description("A category folder; optional.")] string? category = null,
+                    CancellationToken ct = default) => Guard(async () =>
                     {
                         Skill skill = await library.CreateAsync(new SkillDraft { Name = name, Description = description, Trigger = trigger, Steps = steps, Pitfalls = pitfalls, Verification = verification, Category = category }, cancellationToken: ct).ConfigureAwait(false);
                         return $"created {skill.Name} at {skill.Path}";
