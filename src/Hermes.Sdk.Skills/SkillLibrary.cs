@@ -462,14 +462,7 @@ public sealed partial class SkillLibrary : IDisposable
         stream.Load(new StringReader(string.Join("\n", lines[1..close])));
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
         edit(root);
-        var yaml = new StringWriter { NewLine = "\n" };
-        stream.Save(yaml, assignAnchors: false);
-        string written = yaml.ToString().TrimEnd('\n');
-        if (written.EndsWith("\n...", StringComparison.Ordinal))
-        {
-            written = written[..^4].TrimEnd('\n');
-        }
-
+        string written = SkillWriter.ToYaml(stream);
         return "---\n" + written + "\n" + string.Join("\n", lines[close..]);
     }
 

@@ -127,15 +127,17 @@ public static class SkillWriter
             root.Add("allowed-tools", Quoted(string.Join(' ', front.AllowedTools)));
         }
 
-        var text = new StringWriter { NewLine = "\n" };
-        new YamlStream(new YamlDocument(root)).Save(text, assignAnchors: false);
-        string yaml = text.ToString().TrimEnd('\n');
-        if (yaml.EndsWith("\n...", StringComparison.Ordinal))
-        {
-            yaml = yaml[..^4].TrimEnd('\n'); // the document-end marker YamlDotNet writes
-        }
-
+        string yaml = ToYaml(new YamlStream(new YamlDocument(root)));
         return "---\n" + yaml + "\n---\n";
+    }
+
+    /// <summary>A YAML stream as text, without the document-end marker YamlDotNet writes and without a final newline.</summary>
+    internal static string ToYaml(YamlStream stream)
+    {
+        var text = new StringWriter { NewLine = "\n" };
+        stream.Save(text, assignAnchors: false);
+        string yaml = text.ToString().TrimEnd('\n');
+        return yaml.EndsWith("\n...", StringComparison.Ordinal) ? yaml[..^4].TrimEnd('\n') : yaml;
     }
 
     /// <summary>A scalar written plainly when YAML allows, quoted otherwise (never a multi-line surprise).</summary>
