@@ -229,6 +229,7 @@ public sealed partial class FleetBus : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(handler);
         string subject = _subjects.LiveWork(tier);
         INatsSub<byte[]> sub = await _connection.SubscribeCoreAsync<byte[]>(subject, queueGroup: FleetSubjects.WorkerGroup(tier)).ConfigureAwait(false);
+        await _connection.PingAsync().ConfigureAwait(false); // the server has the subscription: dispatchers can reach us now
         return new BackgroundLoop(async ct =>
         {
             await foreach (NatsMsg<byte[]> msg in sub.Msgs.ReadAllAsync(ct).ConfigureAwait(false))
@@ -251,7 +252,7 @@ public sealed partial class FleetBus : IAsyncDisposable
     /// </summary>
     /// <param name="task">The task.</param>
     /// <param name="cancellationToken">Cancels the publish.</param>
-    /// <returns>The task as sent (with its id, dispatcher, creation time and expiry).</returns>
+    /// <returns>The task as sent (with its id, dispatcher, creation time and expiry); a duplicate is not an error.</returns>
     public async Task<FleetTask> EnqueueAsync(FleetTask task, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -263,6 +264,12 @@ public sealed partial class FleetBus : IAsyncDisposable
             FleetJson.Write(stamped),
             headers: new NatsHeaders { ["Nats-Msg-Id"] = stamped.Key },
             cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (ack.Duplicate)
+        {
+            LogAlreadyQueued(stamped.Key);
+            return stamped; // idempotent: the same key is already queued
+        }
+
         ack.EnsureSuccess();
         return stamped;
     }
@@ -369,6 +376,7 @@ public sealed partial class FleetBus : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(answer);
         INatsSub<string> sub = await _connection.SubscribeCoreAsync<string>(_subjects.Ask(Agent)).ConfigureAwait(false);
+        await _connection.PingAsync().ConfigureAwait(false);
         return new BackgroundLoop(async ct =>
         {
             await foreach (NatsMsg<string> msg in sub.Msgs.ReadAllAsync(ct).ConfigureAwait(false))
@@ -407,8 +415,11 @@ public sealed partial class FleetBus : IAsyncDisposable
         }
     }
 
+    private static readonly JsonElement NoPayload = JsonDocument.Parse("null").RootElement.Clone();
+
     private FleetTask Stamp(FleetTask task) => task with
     {
+        Payload = task.Payload.ValueKind == JsonValueKind.Undefined ? NoPayload : task.Payload,
         Dispatcher = task.Dispatcher ?? Agent,
         CreatedAt = task.CreatedAt == default ? _time.GetUtcNow() : task.CreatedAt,
     };
@@ -662,6 +673,9 @@ public sealed partial class FleetBus : IAsyncDisposable
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "The result of task {TaskId} was not sent.")]
     private partial void LogResultNotSent(Exception exception, string taskId);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Debug, Message = "A task with key {Key} is already queued; not queued again.")]
+    private partial void LogAlreadyQueued(string key);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "A {Reason} message from {Subject} could not be dead-lettered.")]
     private partial void LogDeadLetterFailed(Exception exception, string reason, string subject);

@@ -1,0 +1,59 @@
+using Hermes.Sdk.Identity.NKeys;
+using Hermes.Sdk.TestSupport;
+
+namespace Hermes.Sdk.Fleet.Tests;
+
+/// <summary>A real nats-server on loopback with JetStream in a temporary store, admitting the fleet's agents by NKey.</summary>
+internal sealed class FleetFixture : IAsyncDisposable
+{
+    private readonly List<FleetBus> _buses = [];
+
+    private FleetFixture(NatsServerProcess server, Dictionary<string, NKeyPair> keys)
+    {
+        Server = server;
+        Keys = keys;
+    }
+
+    public NatsServerProcess Server { get; }
+
+    public Dictionary<string, NKeyPair> Keys { get; }
+
+    public static async Task<FleetFixture> StartAsync(params string[] agents)
+    {
+        Dictionary<string, NKeyPair> keys = agents.ToDictionary(a => a, _ => NKeyPair.Create(NKeyRole.User));
+        string users = string.Join(", ", keys.Values.Select(k => $"{{ nkey: \"{k.PublicKey.Value}\" }}"));
+        NatsServerProcess server = await NatsServerProcess.StartAsync($"authorization {{ users = [ {users} ] }}", jetStream: true);
+        return new FleetFixture(server, keys);
+    }
+
+    public FleetOptions Options(string agent, Action<FleetOptions>? configure = null)
+    {
+        var options = new FleetOptions { Fleet = "timmy", Agent = agent, Url = Server.Url, AckWait = TimeSpan.FromSeconds(2) };
+        options.Backoff.Clear();
+        options.Backoff.Add(TimeSpan.FromMilliseconds(50));
+        configure?.Invoke(options);
+        return options;
+    }
+
+    public async Task<FleetBus> ConnectAsync(string agent, Action<FleetOptions>? configure = null)
+    {
+        FleetBus bus = await FleetBus.ConnectAsync(Options(agent, configure), Keys[agent]);
+        _buses.Add(bus);
+        return bus;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (FleetBus bus in _buses)
+        {
+            await bus.DisposeAsync();
+        }
+
+        foreach (NKeyPair key in Keys.Values)
+        {
+            key.Dispose();
+        }
+
+        await Server.DisposeAsync();
+    }
+}

@@ -1,0 +1,305 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using Hermes.Sdk.Identity.NKeys;
+using Microsoft.Extensions.Options;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+
+namespace Hermes.Sdk.Fleet.Tests;
+
+/// <summary>The fleet bus against a real nats-server: auth, dispatch, durable work through a crash, dead letters, deadman.</summary>
+public sealed class FleetTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task The_fleets_keys_are_accepted_and_another_key_or_no_key_is_refused()
+    {
+        await using FleetFixture fx = await FleetFixture.StartAsync("boss");
+        FleetBus boss = await fx.ConnectAsync("boss");
+        Assert.Equal(NatsConnectionState.Open, boss.Connection.ConnectionState);
+
+        using NKeyPair stranger = NKeyPair.Create(NKeyRole.User);
+        NatsException refused = await Assert.ThrowsAnyAsync<NatsException>(() => FleetBus.ConnectAsync(fx.Options("stranger", o => { }), stranger));
+        Assert.Contains("Authorization Violation", Flatten(refused), StringComparison.OrdinalIgnoreCase);
+
+        await using var anonymous = new NatsConnection(new NatsOpts { Url = fx.Server.Url, MaxReconnectRetry = 0 });
+        Assert.Contains("Authorization Violation", Flatten(await Assert.ThrowsAnyAsync<NatsException>(async () => await anonymous.ConnectAsync())), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("nats://10.20.30.40:4222", false, true)]
+    [InlineData("nats://10.20.30.40:4222", true, false)]
+    [InlineData("tls://forge.example:4222", false, false)]
+    [InlineData("nats://localhost:4222", false, false)]
+    [InlineData("nats://[::1]:4222", false, false)]
+    public void Plaintext_to_another_machine_is_refused_unless_allowed(string url, bool allow, bool refused)
+    {
+        var options = new FleetOptions { Fleet = "timmy", Agent = "boss", Url = url, AllowPlaintextRemote = allow };
+
+        ValidateOptionsResult result = new FleetOptionsValidator().Validate(null, options);
+
+        Assert.Equal(refused, result.Failed);
+        if (refused)
+        {
+            Assert.Contains("sends every task, result and handshake readable to anyone on the network path", result.FailureMessage, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_thousand_live_tasks_over_four_workers_are_each_executed_exactly_once()
+    {
+        string[] workers = ["w1", "w2", "w3", "w4"];
+        await using FleetFixture fx = await FleetFixture.StartAsync(["boss", .. workers]);
+        FleetBus boss = await fx.ConnectAsync("boss");
+        var executions = new ConcurrentDictionary<string, int>();
+        var serving = new List<IAsyncDisposable>();
+        foreach (string worker in workers)
+        {
+            FleetBus bus = await fx.ConnectAsync(worker);
+            serving.Add(await bus.ServeAsync("fast", (task, _) =>
+            {
+                executions.AddOrUpdate(task.Id, 1, (_, n) => n + 1);
+                return Task.FromResult<JsonElement?>(JsonSerializer.SerializeToElement(task.Payload.GetInt32() * 2));
+            }));
+        }
+
+        TaskResult[] results = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => boss.DispatchAsync(new FleetTask { Kind = "double", Tier = "fast", Payload = JsonSerializer.SerializeToElement(i) })));
+
+        Assert.Equal(1000, executions.Count);
+        Assert.All(executions.Values, n => Assert.Equal(1, n));
+        Assert.All(results, r => Assert.True(r.Ok));
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => i * 2).Order(), results.Select(r => r.Output!.Value.GetInt32()).Order());
+        Assert.Equal(workers, results.Select(r => r.Agent).Distinct().Order());
+        foreach (IAsyncDisposable s in serving)
+        {
+            await s.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Durable_work_survives_a_server_crash_every_task_done_none_twice()
+    {
+        string[] workers = ["w1", "w2", "w3", "w4"];
+        await using FleetFixture fx = await FleetFixture.StartAsync(["boss", .. workers]);
+        FleetBus boss = await fx.ConnectAsync("boss");
+        const int Tasks = 300;
+        var executions = new ConcurrentDictionary<string, int>();
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        for (int i = 0; i < Tasks; i++)
+        {
+            await boss.EnqueueAsync(new FleetTask { Kind = "work", Tier = "deep", IdempotencyKey = $"task-{i}", Payload = JsonSerializer.SerializeToElement(i) });
+        }
+
+        var working = new List<IAsyncDisposable>();
+        foreach (string worker in workers)
+        {
+            FleetBus bus = await fx.ConnectAsync(worker);
+            working.Add(await bus.WorkAsync("deep", async (task, ct) =>
+            {
+                await Task.Delay(5, ct);
+                if (executions.AddOrUpdate(task.Key, 1, (_, n) => n + 1) == 1 && executions.Count == Tasks)
+                {
+                    finished.TrySetResult();
+                }
+
+                return null;
+            }));
+        }
+
+        // Crash the server mid-run, then start it again on the same store.
+        while (executions.Count < Tasks / 4)
+        {
+            await Task.Delay(5);
+        }
+
+        await fx.Server.KillAsync();
+        int atCrash = executions.Count;
+        await Task.Delay(1000);
+        await fx.Server.RestartAsync();
+
+        await finished.Task.WaitAsync(Patience);
+        await Task.Delay(3000); // redeliveries of tasks in flight at the crash arrive after AckWait: they must not run again
+
+        Assert.InRange(atCrash, Tasks / 4, Tasks - 1);
+        Assert.Equal(Tasks, executions.Count);
+        Assert.All(executions, kv => Assert.True(kv.Value == 1, $"{kv.Key} ran {kv.Value} times"));
+        foreach (IAsyncDisposable w in working)
+        {
+            await w.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_poison_task_is_dead_lettered_after_the_configured_deliveries_and_others_go_on()
+    {
+        await using FleetFixture fx = await FleetFixture.StartAsync("boss", "w1");
+        FleetBus boss = await fx.ConnectAsync("boss");
+        FleetBus worker = await fx.ConnectAsync("w1", o => o.MaxDeliver = 3);
+        int attempts = 0;
+        var good = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using IAsyncDisposable work = await worker.WorkAsync("deep", (task, _) =>
+        {
+            if (task.Kind == "poison")
+            {
+                Interlocked.Increment(ref attempts);
+                throw new InvalidOperationException("this task always fails");
+            }
+
+            good.TrySetResult();
+            return Task.FromResult<JsonElement?>(null);
+        });
+
+        FleetTask poison = await boss.EnqueueAsync(new FleetTask { Kind = "poison", Tier = "deep" });
+        await boss.EnqueueAsync(new FleetTask { Kind = "fine", Tier = "deep" });
+        await good.Task.WaitAsync(Patience);
+        DeadLetter letter = await WaitForAsync(async () => (await boss.ReadDeadLettersAsync()).FirstOrDefault(d => d.Reason == "poison"));
+
+        Assert.Equal(3, Volatile.Read(ref attempts));
+        Assert.Equal(3, letter.Deliveries);
+        Assert.Equal("hermes.timmy.work.durable.deep", letter.Subject);
+        Assert.Contains($"task {poison.Id} failed 3 times; last error: InvalidOperationException: this task always fails", letter.Error, StringComparison.Ordinal);
+        Assert.Equal(poison.Id, FleetJson.ReadTask(Encoding.UTF8.GetBytes(letter.Original)).Id);
+    }
+
+    [Fact]
+    public async Task Malformed_and_expired_messages_are_dead_lettered_and_the_consumer_keeps_going()
+    {
+        await using FleetFixture fx = await FleetFixture.StartAsync("boss", "w1");
+        FleetBus boss = await fx.ConnectAsync("boss");
+        FleetBus worker = await fx.ConnectAsync("w1");
+        var ran = new ConcurrentBag<string>();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await boss.EnsureStreamsAsync();
+        await using IAsyncDisposable work = await worker.WorkAsync("deep", (task, _) =>
+        {
+            ran.Add(task.Kind);
+            done.TrySetResult();
+            return Task.FromResult<JsonElement?>(null);
+        });
+        await using IAsyncDisposable live = await worker.ServeAsync("fast", (_, _) => Task.FromResult<JsonElement?>(null));
+
+        var js = new NatsJSContext((NatsConnection)boss.Connection);
+        await js.PublishAsync("hermes.timmy.work.durable.deep", Encoding.UTF8.GetBytes("{ this is not json"));
+        await js.PublishAsync("hermes.timmy.work.durable.deep", Encoding.UTF8.GetBytes("""{"schema":"hermes.task/2","kind":"x"}"""));
+        await boss.EnqueueAsync(new FleetTask { Kind = "stale", Tier = "deep", ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1) });
+        NatsMsg<byte[]> reply = await boss.Connection.RequestAsync<byte[], byte[]>("hermes.timmy.work.live.fast", Encoding.UTF8.GetBytes("garbage"));
+        await boss.EnqueueAsync(new FleetTask { Kind = "fine", Tier = "deep" });
+        await done.Task.WaitAsync(Patience);
+        IReadOnlyList<DeadLetter> letters = await WaitForAsync(async () => await boss.ReadDeadLettersAsync() is { Count: 4 } l ? l : null);
+
+        Assert.Equal(["fine"], ran);
+        Assert.False(FleetJson.ReadResult(reply.Data).Ok);
+        Assert.Equal(["expired", "malformed", "malformed", "malformed"], letters.Select(l => l.Reason).Order());
+        Assert.Contains(letters, l => l.Error == "schema 'hermes.task/2' is not hermes.task version 1.x");
+        Assert.Contains(letters, l => l.Original == "{ this is not json" && l.Error.StartsWith("not a valid FleetTask", StringComparison.Ordinal));
+        Assert.Contains(letters, l => l.Subject == "hermes.timmy.work.live.fast" && l.Original == "garbage");
+    }
+
+    [Fact]
+    public async Task A_task_sent_twice_with_one_idempotency_key_runs_once_and_results_stream_back()
+    {
+        await using FleetFixture fx = await FleetFixture.StartAsync("boss", "w1");
+        FleetBus boss = await fx.ConnectAsync("boss");
+        FleetBus worker = await fx.ConnectAsync("w1");
+        int runs = 0;
+        using var stop = new CancellationTokenSource(Patience);
+        IAsyncEnumerator<TaskResult> results = boss.ResultsAsync(stop.Token).GetAsyncEnumerator(stop.Token);
+        ValueTask<bool> first = results.MoveNextAsync();
+        await Task.Delay(200); // the results subscription is live
+        await using IAsyncDisposable work = await worker.WorkAsync("deep", (task, _) =>
+        {
+            Interlocked.Increment(ref runs);
+            return Task.FromResult<JsonElement?>(JsonSerializer.SerializeToElement("done " + task.Key));
+        });
+
+        FleetTask sent = await boss.EnqueueAsync(new FleetTask { Kind = "deploy", Tier = "deep", IdempotencyKey = "deploy-42" });
+        await boss.EnqueueAsync(new FleetTask { Kind = "deploy", Tier = "deep", IdempotencyKey = "deploy-42" }); // within the window: the server drops it
+        Assert.True(await first);
+        TaskResult result = results.Current;
+
+        // Past the duplicate window (another message id), the done bucket still refuses to run it again.
+        var js = new NatsJSContext((NatsConnection)boss.Connection);
+        await js.PublishAsync("hermes.timmy.work.durable.deep", FleetJson.Write(sent with { Id = "another-id" }), headers: new NatsHeaders { ["Nats-Msg-Id"] = "another-msg-id" });
+        await Task.Delay(1500);
+
+        Assert.Equal((sent.Id, "deploy-42", "w1", true, "done deploy-42"), (result.TaskId, result.Key, result.Agent, result.Ok, result.Output!.Value.GetString()));
+        Assert.Equal(1, Volatile.Read(ref runs));
+        await stop.CancelAsync();
+        await results.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_deadman_view_reports_busy_unhealthy_and_an_agent_that_stops_beating_down_within_the_window()
+    {
+        await using FleetFixture fx = await FleetFixture.StartAsync("boss", "w1", "w2");
+        void Fast(FleetOptions o)
+        {
+            o.HeartbeatInterval = TimeSpan.FromMilliseconds(100);
+            o.MissedHeartbeatsForDown = 3;
+            o.ExpectedAgents.Add("w3");
+        }
+
+        FleetBus boss = await fx.ConnectAsync("boss", Fast);
+        await using FleetRoster roster = await boss.WatchRosterAsync();
+        var changes = new ConcurrentQueue<AgentView>();
+        roster.Changed += changes.Enqueue;
+        FleetBus w1 = await fx.ConnectAsync("w1", Fast);
+        FleetBus w2 = await fx.ConnectAsync("w2", Fast);
+        IAsyncDisposable beats1 = w1.StartHeartbeats(() => (AgentActivity.Busy, "task-7", null));
+        await using IAsyncDisposable beats2 = w2.StartHeartbeats(() => (AgentActivity.Unhealthy, null, "no model answers"));
+
+        await WaitForAsync(() => Task.FromResult(roster.Snapshot() is { Count: 3 } s && s[0].Health == AgentHealth.Busy && s[1].Health == AgentHealth.Unhealthy ? s : null));
+        IReadOnlyList<AgentView> view = roster.Snapshot();
+        Assert.Equal(("w1", AgentHealth.Busy, "task-7"), (view[0].Agent, view[0].Health, view[0].CurrentTask));
+        Assert.Equal(("w2", AgentHealth.Unhealthy, "no model answers"), (view[1].Agent, view[1].Health, view[1].Detail));
+        Assert.Equal(("w3", AgentHealth.Down, "expected, never seen"), (view[2].Agent, view[2].Health, view[2].Detail));
+
+        await beats1.DisposeAsync();
+        DateTimeOffset stopped = DateTimeOffset.UtcNow;
+        AgentView down = await WaitForAsync(() => Task.FromResult(changes.FirstOrDefault(c => c.Agent == "w1" && c.Health == AgentHealth.Down)));
+        TimeSpan took = DateTimeOffset.UtcNow - stopped;
+
+        Assert.InRange(took, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(2)); // 3 × 100 ms after the last beat, checked every 25 ms
+        Assert.StartsWith("no heartbeat for ", down.Detail, StringComparison.Ordinal);
+        Assert.Equal(AgentHealth.Unhealthy, roster.Snapshot()[1].Health);
+    }
+
+    [Fact]
+    public async Task Quick_questions_get_answers()
+    {
+        await using FleetFixture fx = await FleetFixture.StartAsync("boss", "w1");
+        FleetBus boss = await fx.ConnectAsync("boss");
+        FleetBus w1 = await fx.ConnectAsync("w1");
+        await using IAsyncDisposable answering = await w1.AnswerAsync((q, _) => Task.FromResult(q == "status?" ? "idle, 3 skills loaded" : "?"));
+
+        Assert.Equal("idle, 3 skills loaded", await boss.AskAsync("w1", "status?"));
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe)
+        where T : class
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(25, timeout.Token);
+        }
+    }
+
+    private static string Flatten(Exception ex)
+    {
+        var text = new StringBuilder();
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            text.AppendLine(e.Message);
+        }
+
+        return text.ToString();
+    }
+}
