@@ -220,30 +220,76 @@ public sealed partial class FleetBus : IAsyncDisposable
         return FleetJson.ReadResult(reply.Data);
     }
 
-    /// <summary>Serves live work of a tier in its queue group until disposed: each request goes to one member only.</summary>
+    /// <summary>
+    /// Serves live work of a tier in its queue group until disposed: each request goes to one member only. Up to
+    /// <paramref name="maxConcurrency"/> tasks run at once on this worker.
+    /// </summary>
     /// <param name="tier">The tier.</param>
     /// <param name="handler">Runs a task.</param>
+    /// <param name="maxConcurrency">Tasks in flight on this worker; default the processor count.</param>
     /// <returns>Dispose to stop serving.</returns>
-    public async Task<IAsyncDisposable> ServeAsync(string tier, FleetTaskHandler handler)
+    public async Task<IAsyncDisposable> ServeAsync(string tier, FleetTaskHandler handler, int? maxConcurrency = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
+        int limit = maxConcurrency ?? Environment.ProcessorCount;
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, nameof(maxConcurrency));
         string subject = _subjects.LiveWork(tier);
         INatsSub<byte[]> sub = await _connection.SubscribeCoreAsync<byte[]>(subject, queueGroup: FleetSubjects.WorkerGroup(tier)).ConfigureAwait(false);
         await _connection.PingAsync().ConfigureAwait(false); // the server has the subscription: dispatchers can reach us now
         return new BackgroundLoop(async ct =>
         {
+            using var slots = new SemaphoreSlim(limit, limit);
+            var running = new HashSet<Task>();
             await foreach (NatsMsg<byte[]> msg in sub.Msgs.ReadAllAsync(ct).ConfigureAwait(false))
             {
-                FleetTask? task = await ReadOrDeadLetterAsync(msg.Subject, msg.Data, 1, ct).ConfigureAwait(false);
-                TaskResult result = task is null
-                    ? new TaskResult { TaskId = "(malformed)", Key = "(malformed)", Agent = Agent, Ok = false, Error = "malformed task: dead-lettered", CompletedAt = _time.GetUtcNow() }
-                    : await ExecuteAsync(task, "live", handler, ct).ConfigureAwait(false);
-                if (msg.ReplyTo is not null)
+                await slots.WaitAsync(ct).ConfigureAwait(false);
+                Task work = ServeOneAsync(msg, handler, ct);
+                lock (running)
                 {
-                    await msg.ReplyAsync(FleetJson.Write(result), cancellationToken: ct).ConfigureAwait(false);
+                    running.Add(work);
                 }
+
+                _ = work.ContinueWith(
+                    t =>
+                    {
+                        slots.Release();
+                        lock (running)
+                        {
+                            running.Remove(t);
+                        }
+                    },
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
             }
+
+            Task[] pending;
+            lock (running)
+            {
+                pending = [.. running];
+            }
+
+            await Task.WhenAll(pending).ConfigureAwait(false);
         }, sub);
+    }
+
+    private async Task ServeOneAsync(NatsMsg<byte[]> msg, FleetTaskHandler handler, CancellationToken ct)
+    {
+        FleetTask? task = await ReadOrDeadLetterAsync(msg.Subject, msg.Data, 1, ct).ConfigureAwait(false);
+        TaskResult result = task is null
+            ? new TaskResult { TaskId = "(malformed)", Key = "(malformed)", Agent = Agent, Ok = false, Error = "malformed task: dead-lettered", CompletedAt = _time.GetUtcNow() }
+            : await ExecuteAsync(task, "live", handler, ct).ConfigureAwait(false);
+        if (msg.ReplyTo is not null)
+        {
+            try
+            {
+                await msg.ReplyAsync(FleetJson.Write(result), cancellationToken: ct).ConfigureAwait(false);
+            }
+            catch (NatsException ex)
+            {
+                LogResultNotSent(ex, result.TaskId);
+            }
+        }
     }
 
     /// <summary>

@@ -36,6 +36,8 @@ public sealed partial class FleetSubjects
         DoneBucket = $"hermes_{Fleet.Replace('-', '_')}_done";
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _live = new(StringComparer.Ordinal);
+
     /// <summary>The fleet's name.</summary>
     public string Fleet { get; }
 
@@ -58,7 +60,7 @@ public sealed partial class FleetSubjects
     public string AllHeartbeats => $"{Prefix}.heartbeat.*";
 
     /// <summary>Live work of a tier.</summary>
-    public string LiveWork(string tier) => $"{Prefix}.work.live.{Check(tier)}";
+    public string LiveWork(string tier) => _live.GetOrAdd(tier, t => $"{Prefix}.work.live.{Check(t)}");
 
     /// <summary>Durable work of a tier.</summary>
     public string DurableWork(string tier) => $"{Prefix}.work.durable.{Check(tier)}";

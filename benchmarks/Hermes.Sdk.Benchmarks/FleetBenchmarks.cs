@@ -1,0 +1,104 @@
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using Hermes.Sdk.Fleet;
+using Hermes.Sdk.Identity.NKeys;
+using Hermes.Sdk.TestSupport;
+using NATS.Client.Core;
+
+namespace Hermes.Sdk.Benchmarks;
+
+/// <summary>
+/// Live dispatch round trips through the fleet API (typed, versioned task and result messages, a queue-group worker)
+/// against raw NATS.Net request/reply of a same-sized payload to a raw responder, on the same loopback nats-server.
+/// One round trip in flight, and 64 in flight.
+/// </summary>
+[MemoryDiagnoser]
+public class FleetBenchmarks
+{
+    private NatsServerProcess _server = null!;
+    private NKeyPair _bossKey = null!;
+    private NKeyPair _workerKey = null!;
+    private FleetBus _boss = null!;
+    private FleetBus _worker = null!;
+    private IAsyncDisposable _serving = null!;
+    private NatsConnection _rawClient = null!;
+    private NatsConnection _rawServer = null!;
+    private INatsSub<byte[]> _rawSub = null!;
+    private Task _rawLoop = null!;
+    private byte[] _rawPayload = [];
+    private readonly FleetTask _task = new() { Kind = "echo", Tier = "fast", Payload = JsonSerializer.SerializeToElement(new { text = "status of the forge?", n = 42 }) };
+
+    [Params(1, 64)]
+    public int InFlight { get; set; }
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _bossKey = NKeyPair.Create(NKeyRole.User);
+        _workerKey = NKeyPair.Create(NKeyRole.User);
+        _server = await NatsServerProcess.StartAsync($"authorization {{ users = [ {{ nkey: \"{_bossKey.PublicKey.Value}\" }}, {{ nkey: \"{_workerKey.PublicKey.Value}\" }} ] }}");
+        _boss = await FleetBus.ConnectAsync(new FleetOptions { Fleet = "bench", Agent = "boss", Url = _server.Url }, _bossKey);
+        _worker = await FleetBus.ConnectAsync(new FleetOptions { Fleet = "bench", Agent = "worker", Url = _server.Url }, _workerKey);
+        _serving = await _worker.ServeAsync("fast", (task, _) => Task.FromResult<JsonElement?>(task.Payload));
+
+        _rawClient = new NatsConnection(FleetBus.CreateNatsOptions(new FleetOptions { Fleet = "bench", Agent = "raw-client", Url = _server.Url }, _bossKey));
+        _rawServer = new NatsConnection(FleetBus.CreateNatsOptions(new FleetOptions { Fleet = "bench", Agent = "raw-server", Url = _server.Url }, _workerKey));
+        _rawSub = await _rawServer.SubscribeCoreAsync<byte[]>("raw.echo", queueGroup: "raw");
+        await _rawServer.PingAsync();
+        _rawLoop = Task.Run(async () =>
+        {
+            await foreach (NatsMsg<byte[]> msg in _rawSub.Msgs.ReadAllAsync())
+            {
+                await msg.ReplyAsync(msg.Data);
+            }
+        });
+
+        // The raw payload is the size of the fleet's task message, so the comparison is of the API, not the bytes.
+        _rawPayload = FleetJson.Write(_task with { Dispatcher = "boss", CreatedAt = DateTimeOffset.UtcNow });
+    }
+
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        await _serving.DisposeAsync();
+        await _rawSub.DisposeAsync();
+        await _rawLoop;
+        await _rawClient.DisposeAsync();
+        await _rawServer.DisposeAsync();
+        await _boss.DisposeAsync();
+        await _worker.DisposeAsync();
+        await _server.DisposeAsync();
+        _bossKey.Dispose();
+        _workerKey.Dispose();
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = 64, Description = "raw NATS.Net request/reply")]
+    public Task Raw() => RunAsync(async () =>
+    {
+        NatsMsg<byte[]> reply = await _rawClient.RequestAsync<byte[], byte[]>("raw.echo", _rawPayload);
+        return reply.Data!.Length;
+    });
+
+    [Benchmark(OperationsPerInvoke = 64, Description = "FleetBus.DispatchAsync (live)")]
+    public Task Fleet() => RunAsync(async () =>
+    {
+        TaskResult result = await _boss.DispatchAsync(_task);
+        return result.Ok ? 1 : throw new InvalidOperationException(result.Error);
+    });
+
+    /// <summary>64 round trips per invocation, <see cref="InFlight"/> at a time.</summary>
+    private async Task RunAsync(Func<Task<int>> roundTrip)
+    {
+        for (int done = 0; done < 64; done += InFlight)
+        {
+            if (InFlight == 1)
+            {
+                await roundTrip();
+            }
+            else
+            {
+                await Task.WhenAll(Enumerable.Range(0, InFlight).Select(_ => roundTrip()));
+            }
+        }
+    }
+}
