@@ -25,7 +25,8 @@ public static class IdentityServiceCollectionExtensions
 
         builder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IdentityStoreOptions>, IdentityStoreOptionsValidator>());
-        services.TryAddSingleton<IdentityStore>();
+        // Logging is optional: a host without AddLogging still gets a store.
+        services.TryAddSingleton(sp => new IdentityStore(sp.GetRequiredService<IOptions<IdentityStoreOptions>>().Value, sp.GetService<Microsoft.Extensions.Logging.ILogger<IdentityStore>>(), sp.GetService<TimeProvider>()));
         services.TryAddSingleton<AgentIdentityProvider>();
         return builder;
     }
