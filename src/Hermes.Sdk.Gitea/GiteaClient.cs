@@ -135,11 +135,13 @@ public sealed partial class GiteaClient : IDisposable
     /// <summary>Finds a label by name, creating it when missing.</summary>
     public async Task<GiteaLabel> EnsureLabelAsync(string owner, string repo, string name, string color = "#cccccc", string? description = null, CancellationToken cancellationToken = default)
     {
-        if (await FindLabelAsync(owner, repo, name, cancellationToken).ConfigureAwait(false) is { } existing)
-        {
-            return existing;
-        }
+        return await FindLabelAsync(owner, repo, name, cancellationToken).ConfigureAwait(false)
+            ?? await CreateLabelOrFindAsync(owner, repo, name, color, description, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>Creates a label the caller already knows is missing (no listing first); if another agent created it meanwhile, finds it.</summary>
+    internal async Task<GiteaLabel> CreateLabelOrFindAsync(string owner, string repo, string name, string color = "#cccccc", string? description = null, CancellationToken cancellationToken = default)
+    {
         try
         {
             return await Api.CreateLabelAsync(owner, repo, new CreateLabelOption { Name = name, Color = color, Description = description }, cancellationToken).ConfigureAwait(false);

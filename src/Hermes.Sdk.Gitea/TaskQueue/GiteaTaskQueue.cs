@@ -126,7 +126,7 @@ public sealed partial class GiteaTaskQueue
         ];
         foreach ((string name, string color, string description) in wanted.Where(w => !existing.Contains(w.Name)))
         {
-            await _client.EnsureLabelAsync(Owner, Repo, name, color, description, cancellationToken).ConfigureAwait(false);
+            await _client.CreateLabelOrFindAsync(Owner, Repo, name, color, description, cancellationToken).ConfigureAwait(false); // listed above: missing
         }
     }
 
@@ -444,7 +444,7 @@ public sealed partial class GiteaTaskQueue
         activity?.SetTag("hermes.agent", _options.Agent);
         activity?.SetTag("hermes.issue", $"{Owner}/{Repo}#{issue.Number}");
 
-        List<GiteaLabel>? after = await AddClaimLabelAsync(issue.Number, cancellationToken).ConfigureAwait(false);
+        List<GiteaLabel>? after = await TryAddLabelAsync(issue.Number, _options.ClaimLabel, cancellationToken).ConfigureAwait(false);
         bool contested = false;
         if (after is not null && !HasLabel(after, _options.ReadyLabel))
         {
@@ -501,23 +501,6 @@ public sealed partial class GiteaTaskQueue
         Record(activity, "won");
         LogWon(issue.Number, contested);
         return claim;
-    }
-
-    /// <summary>Adds the agent's claim label; the labels the forge returns after the write, or null if it was removed at once.</summary>
-    private async Task<List<GiteaLabel>?> AddClaimLabelAsync(long number, CancellationToken cancellationToken)
-    {
-        List<GiteaLabel> after = await Api.AddIssueLabelsByNameAsync(Owner, Repo, number, new IssueLabelNamesOption { Labels = [_options.ClaimLabel] }, cancellationToken).ConfigureAwait(false);
-        if (HasLabel(after, _options.ClaimLabel))
-        {
-            return after;
-        }
-
-        // Gitea drops unknown names silently: the label was deleted from the repository (create it again and claim
-        // once more — a second add is just a later claim), or the reaper cleared this very claim between the write and
-        // the read, which means it lost.
-        await _client.EnsureLabelAsync(Owner, Repo, _options.ClaimLabel, cancellationToken: cancellationToken).ConfigureAwait(false);
-        after = await Api.AddIssueLabelsByNameAsync(Owner, Repo, number, new IssueLabelNamesOption { Labels = [_options.ClaimLabel] }, cancellationToken).ConfigureAwait(false);
-        return HasLabel(after, _options.ClaimLabel) ? after : null;
     }
 
     private async Task<string> ArbitrateAsync(long number, IReadOnlyList<GiteaLabel> claims, CancellationToken cancellationToken)
@@ -642,7 +625,17 @@ public sealed partial class GiteaTaskQueue
         }
     }
 
-    private async Task<List<GiteaLabel>> AddLabelAsync(long number, string name, CancellationToken cancellationToken)
+    private async Task<List<GiteaLabel>> AddLabelAsync(long number, string name, CancellationToken cancellationToken) =>
+        await TryAddLabelAsync(number, name, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Gitea did not put label '{name}' on {Owner}/{Repo}#{number}.");
+
+    /// <summary>
+    /// Adds a label by name; the labels the forge returns after the write, or null when the label is still not on the
+    /// issue after one more try. Gitea drops unknown names silently: the label may have been deleted from the
+    /// repository (it is created again and added once more — for a claim label, a second add is just a later claim),
+    /// or, for a claim, the reaper cleared it between the write and the read, which means the claim lost.
+    /// </summary>
+    private async Task<List<GiteaLabel>?> TryAddLabelAsync(long number, string name, CancellationToken cancellationToken)
     {
         List<GiteaLabel> after = await Api.AddIssueLabelsByNameAsync(Owner, Repo, number, new IssueLabelNamesOption { Labels = [name] }, cancellationToken).ConfigureAwait(false);
         if (HasLabel(after, name))
@@ -650,10 +643,9 @@ public sealed partial class GiteaTaskQueue
             return after;
         }
 
-        // Deleted from the repository since start-up: create it again, once.
-        await _client.EnsureLabelAsync(Owner, Repo, name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _client.CreateLabelOrFindAsync(Owner, Repo, name, cancellationToken: cancellationToken).ConfigureAwait(false);
         after = await Api.AddIssueLabelsByNameAsync(Owner, Repo, number, new IssueLabelNamesOption { Labels = [name] }, cancellationToken).ConfigureAwait(false);
-        return HasLabel(after, name) ? after : throw new InvalidOperationException($"Gitea did not put label '{name}' on {Owner}/{Repo}#{number}.");
+        return HasLabel(after, name) ? after : null;
     }
 
     private Task RemoveLabelsAsync(GiteaIssue issue, IEnumerable<string> names, CancellationToken cancellationToken) =>
