@@ -112,13 +112,12 @@ public sealed partial class FleetBus : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(key);
         Span<char> seed = stackalloc char[58];
         int length = key.ExportSeed(seed);
-        bool tls = options.RequireTls || options.Url.Contains("tls://", StringComparison.OrdinalIgnoreCase) || options.Url.Contains("wss://", StringComparison.OrdinalIgnoreCase);
         return new NatsOpts
         {
             Url = options.Url,
             Name = $"hermes:{options.Fleet}:{options.Agent}",
             AuthOpts = new NatsAuthOpts { NKey = key.PublicKey.Value, Seed = new string(seed[..length]) },
-            TlsOpts = new NatsTlsOpts { Mode = tls ? TlsMode.Require : TlsMode.Auto, CaFile = options.TlsCaFile },
+            TlsOpts = new NatsTlsOpts { Mode = options.UsesTls ? TlsMode.Require : TlsMode.Auto, CaFile = options.TlsCaFile },
             LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance,
             MaxReconnectRetry = -1,
         };
@@ -234,8 +233,7 @@ public sealed partial class FleetBus : IAsyncDisposable
         int limit = maxConcurrency ?? Environment.ProcessorCount;
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, nameof(maxConcurrency));
         string subject = _subjects.LiveWork(tier);
-        INatsSub<byte[]> sub = await _connection.SubscribeCoreAsync<byte[]>(subject, queueGroup: FleetSubjects.WorkerGroup(tier)).ConfigureAwait(false);
-        await _connection.PingAsync().ConfigureAwait(false); // the server has the subscription: dispatchers can reach us now
+        INatsSub<byte[]> sub = await SubscribeReadyAsync<byte[]>(subject, FleetSubjects.WorkerGroup(tier)).ConfigureAwait(false);
         return new BackgroundLoop(async ct =>
         {
             using var slots = new SemaphoreSlim(limit, limit);
@@ -421,8 +419,7 @@ public sealed partial class FleetBus : IAsyncDisposable
     public async Task<IAsyncDisposable> AnswerAsync(Func<string, CancellationToken, Task<string>> answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
-        INatsSub<string> sub = await _connection.SubscribeCoreAsync<string>(_subjects.Ask(Agent)).ConfigureAwait(false);
-        await _connection.PingAsync().ConfigureAwait(false);
+        INatsSub<string> sub = await SubscribeReadyAsync<string>(_subjects.Ask(Agent)).ConfigureAwait(false);
         return new BackgroundLoop(async ct =>
         {
             await foreach (NatsMsg<string> msg in sub.Msgs.ReadAllAsync(ct).ConfigureAwait(false))
@@ -450,6 +447,17 @@ public sealed partial class FleetBus : IAsyncDisposable
         {
             await _owned.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Subscribes, then waits for a PING round trip so the server has the subscription: a request another connection
+    /// sends right after this returns reaches it (instead of "no responders").
+    /// </summary>
+    internal async Task<INatsSub<T>> SubscribeReadyAsync<T>(string subject, string? queueGroup = null, CancellationToken cancellationToken = default)
+    {
+        INatsSub<T> sub = await _connection.SubscribeCoreAsync<T>(subject, queueGroup, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _connection.PingAsync(cancellationToken).ConfigureAwait(false);
+        return sub;
     }
 
     private static void Validate(FleetOptions options)

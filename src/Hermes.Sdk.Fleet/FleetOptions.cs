@@ -60,6 +60,15 @@ public sealed class FleetOptions
     /// <summary>The subject scheme.</summary>
     public FleetSubjects Subjects => new(Fleet);
 
+    /// <summary>The server URLs, one per comma-separated entry.</summary>
+    internal IEnumerable<string> Urls => Url.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Whether the connection must use TLS: asked for, or implied by a <c>tls://</c> or <c>wss://</c> URL.</summary>
+    internal bool UsesTls => RequireTls || Urls.Any(u => Uri.TryCreate(u, UriKind.Absolute, out Uri? uri) && IsTlsScheme(uri));
+
+    /// <summary>Whether a URL's scheme is TLS.</summary>
+    internal static bool IsTlsScheme(Uri url) => url.Scheme is "tls" or "wss";
+
     /// <summary>Whether a URL's host is this machine.</summary>
     internal static bool IsLoopback(Uri url) =>
         url.IsLoopback || (IPAddress.TryParse(url.Host.Trim('[', ']'), out IPAddress? address) && IPAddress.IsLoopback(address));
@@ -83,7 +92,7 @@ internal sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
             }
         }
 
-        foreach (string url in options.Url.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (string url in options.Urls)
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("nats" or "tls" or "ws" or "wss"))
             {
@@ -91,7 +100,7 @@ internal sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
                 continue;
             }
 
-            bool tls = options.RequireTls || uri.Scheme is "tls" or "wss";
+            bool tls = options.RequireTls || FleetOptions.IsTlsScheme(uri);
             if (!tls && !FleetOptions.IsLoopback(uri) && !options.AllowPlaintextRemote)
             {
                 problems.Add($"Url: '{url}' is another machine reached without TLS. NATS in plaintext sends every task, result and handshake readable to anyone on the network path. Use tls:// (or RequireTls) with per-agent NKeys, or set AllowPlaintextRemote only on a network you trust.");

@@ -67,8 +67,7 @@ public sealed partial class FleetRoster : IAsyncDisposable
     internal static async Task<FleetRoster> StartAsync(FleetBus bus, FleetOptions options, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         var roster = new FleetRoster(options, time, logger);
-        INatsSub<byte[]> sub = await bus.Connection.SubscribeCoreAsync<byte[]>(bus.Subjects.AllHeartbeats, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await bus.Connection.PingAsync(cancellationToken).ConfigureAwait(false);
+        INatsSub<byte[]> sub = await bus.SubscribeReadyAsync<byte[]>(bus.Subjects.AllHeartbeats, cancellationToken: cancellationToken).ConfigureAwait(false);
         roster._listen = new BackgroundLoop(async ct =>
         {
             await foreach (NatsMsg<byte[]> msg in sub.Msgs.ReadAllAsync(ct).ConfigureAwait(false))
