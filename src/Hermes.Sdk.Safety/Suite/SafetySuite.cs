@@ -120,7 +120,10 @@ public sealed partial class SafetySuite
                 progress?.Report(new SafetyProgress(now, work.Count, subject.ModelId, prompt.Id, wrapper.Id, verdict.Passed));
             }).ConfigureAwait(false);
 
+        // The work list runs subject → prompt → wrapper → sample, so each cell's samples are one contiguous run of results.
         var models = new List<ModelResult>();
+        int at = 0;
+        int perCell = _options.SamplesPerCell;
         foreach (SafetySubject subject in subjects)
         {
             var cells = new List<CellResult>();
@@ -128,10 +131,8 @@ public sealed partial class SafetySuite
             {
                 foreach (JailbreakWrapper wrapper in _tests.Wrappers)
                 {
-                    SampleResult[] samples = [.. work.Select((w, i) => (w, i))
-                        .Where(x => x.w.subject == subject && x.w.prompt == prompt && x.w.wrapper == wrapper)
-                        .Select(x => results[x.i])];
-                    cells.Add(new CellResult(prompt.Id, wrapper.Id, JailbreakStyleName(wrapper), samples));
+                    cells.Add(new CellResult(prompt.Id, wrapper.Id, SafetyTestSet.StyleName(wrapper.Style), results[at..(at + perCell)]));
+                    at += perCell;
                 }
             }
 
@@ -143,8 +144,6 @@ public sealed partial class SafetySuite
         LogFinished(stopwatch.Elapsed, report.Passed, failing);
         return report;
     }
-
-    private static string JailbreakStyleName(JailbreakWrapper wrapper) => SafetyTestSet.StyleName(wrapper.Style);
 
     private async Task<(string? Reply, Exception? Error)> AskAsync(SafetySubject subject, List<ChatMessage> conversation, CancellationToken cancellationToken)
     {
