@@ -1,3 +1,4 @@
+using Hermes.Sdk.TestSupport;
 using Hermes.Sdk.Gitea.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -221,7 +222,7 @@ public sealed class TaskQueueTests
         await wolf.StartAsync(started);
         await wolf.BlockAsync(blocked, "waiting on review of the design");
 
-        var now = new OffsetTimeProvider();
+        var now = new ShiftableTimeProvider();
         GiteaTaskQueue supervisor = ForgeFixture.Queue(fx.Client, "wolf-1", o => o.StaleAfter = TimeSpan.FromHours(2), now);
         Assert.Empty(await supervisor.ReapStaleAsync());
 
@@ -348,12 +349,4 @@ public sealed class TaskQueueTests
 
     private static bool IsIssueLabelWrite(HttpRequestMessage request) =>
         request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.Contains("/issues/", StringComparison.Ordinal) && request.RequestUri.AbsolutePath.EndsWith("/labels", StringComparison.Ordinal);
-
-    /// <summary>A clock that runs ahead of the system's by <see cref="Offset"/>.</summary>
-    private sealed class OffsetTimeProvider : TimeProvider
-    {
-        public TimeSpan Offset { get; set; }
-
-        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
-    }
 }

@@ -37,14 +37,14 @@ public class NatsAuthenticationTests
         await using (var connection = new NatsConnection(Options(server, stranger)))
         {
             var ex = await Assert.ThrowsAnyAsync<NatsException>(async () => await connection.ConnectAsync());
-            Assert.Contains("Authorization Violation", Flatten(ex), StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("Authorization Violation", ex.AllMessages(), StringComparison.OrdinalIgnoreCase);
         }
 
         // No credentials at all: refused.
         await using (var anonymous = new NatsConnection(new NatsOpts { Url = server.Url, MaxReconnectRetry = 0 }))
         {
             var ex = await Assert.ThrowsAnyAsync<NatsException>(async () => await anonymous.ConnectAsync());
-            Assert.Contains("Authorization Violation", Flatten(ex), StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("Authorization Violation", ex.AllMessages(), StringComparison.OrdinalIgnoreCase);
         }
     }
 
@@ -58,16 +58,5 @@ public class NatsAuthenticationTests
             MaxReconnectRetry = 0,
             AuthOpts = new NatsAuthOpts { NKey = key.PublicKey.Value, Seed = new string(seed) },
         };
-    }
-
-    private static string Flatten(Exception ex)
-    {
-        var text = new System.Text.StringBuilder();
-        for (Exception? e = ex; e is not null; e = e.InnerException)
-        {
-            text.AppendLine(e.Message);
-        }
-
-        return text.ToString();
     }
 }

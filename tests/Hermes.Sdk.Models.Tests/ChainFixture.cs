@@ -6,16 +6,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Hermes.Sdk.Models.Tests;
 
-/// <summary>A clock that real timers follow but whose "now" tests can move forward (circuit cooldowns).</summary>
-internal sealed class ShiftableTimeProvider : TimeProvider
-{
-    private long _offsetTicks;
-
-    public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
-
-    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
-}
-
 /// <summary>
 /// Loopback model servers ("primary", "second", "third", …) behind a real <see cref="ModelChain"/> whose providers use
 /// the official OpenAI and Anthropic SDKs; logs are collected to prove prompts and keys never reach them.

@@ -13,7 +13,7 @@ public sealed class ShipGateTests
         File.WriteAllText(dir.Combine("SOUL.md"), SoulTests.SoulText);
         File.WriteAllText(dir.Combine("safety-tests.md"), SafetyTestSet.DefaultText);
         var options = new SafetyOptions { SoulPath = dir.Combine("SOUL.md"), TestSetPath = dir.Combine("safety-tests.md"), ShipRecordsPath = dir.Combine("safety", "ship-records.json") };
-        var clock = new OffsetClock();
+        var clock = new ShiftableTimeProvider();
         var gate = new ShipGate(Options.Create(options), clock);
         Assert.Equal("good/m has never passed the safety suite: run it before deploying", Assert.Throws<ShipGateException>(() => gate.EnsureCleared("good/m")).Clearance.Reason);
 
@@ -46,12 +46,5 @@ public sealed class ShipGateTests
         var ex = Assert.Throws<InvalidDataException>(() => gate.Read());
 
         Assert.StartsWith($"{dir.Combine("records.json")}:3:", ex.Message, StringComparison.Ordinal);
-    }
-
-    private sealed class OffsetClock : TimeProvider
-    {
-        public TimeSpan Offset { get; set; }
-
-        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
     }
 }
