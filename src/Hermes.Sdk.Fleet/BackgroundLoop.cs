@@ -22,9 +22,6 @@ internal sealed class BackgroundLoop : IAsyncDisposable
         });
     }
 
-    /// <summary>Faults if the loop died of an unexpected exception.</summary>
-    public Task Completion => _loop;
-
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
