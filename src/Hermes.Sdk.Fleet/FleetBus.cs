@@ -36,6 +36,7 @@ public sealed partial class FleetBus : IAsyncDisposable
     private readonly NatsJSContext _js;
     private readonly SemaphoreSlim _setupLock = new(1, 1);
     private INatsKVStore? _done;
+    private long _connectedSinceTicks;
 
     /// <summary>Creates the bus over a connection someone else owns (DI).</summary>
     /// <param name="connection">The NATS connection (authenticated as this agent).</param>
@@ -59,6 +60,8 @@ public sealed partial class FleetBus : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _js = new NatsJSContext((NatsConnection)connection);
+        _connectedSinceTicks = _time.GetUtcNow().UtcTicks;
+        _connection.ConnectionOpened += OnConnectionOpenedAsync;
     }
 
     /// <summary>The subject scheme.</summary>
@@ -442,6 +445,7 @@ public sealed partial class FleetBus : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _connection.ConnectionOpened -= OnConnectionOpenedAsync;
         _setupLock.Dispose();
         if (_owned is not null)
         {
@@ -503,7 +507,7 @@ public sealed partial class FleetBus : IAsyncDisposable
             return;
         }
 
-        // Idempotency: claim the key (create, or take over a claim abandoned for longer than AckWait), or skip it.
+        // Idempotency: claim the key (create, or take over an abandoned claim), or skip it.
         (bool proceed, ulong revision, TimeSpan? retryIn) = await ClaimAsync(task.Key, ct).ConfigureAwait(false);
         if (!proceed)
         {
@@ -521,10 +525,16 @@ public sealed partial class FleetBus : IAsyncDisposable
             return;
         }
 
-        TaskResult result = await ExecuteAsync(task, "durable", handler, ct).ConfigureAwait(false);
+        var lease = new ClaimLease(revision);
+        TaskResult result;
+        await using (new BackgroundLoop(renew => RenewWhileRunningAsync(msg, task.Key, lease, renew)))
+        {
+            result = await ExecuteAsync(task, "durable", handler, ct).ConfigureAwait(false);
+        }
+
         if (!result.Ok)
         {
-            await ReleaseClaimAsync(task.Key, revision, ct).ConfigureAwait(false);
+            await ReleaseClaimAsync(task.Key, lease.Revision, ct).ConfigureAwait(false);
             if (delivered >= _options.MaxDeliver)
             {
                 await DeadLetterAsync("poison", msg.Subject, $"task {task.Id} failed {delivered} times; last error: {result.Error}", msg.Data, delivered, ct).ConfigureAwait(false);
@@ -540,15 +550,22 @@ public sealed partial class FleetBus : IAsyncDisposable
             return;
         }
 
-        await MarkDoneAsync(task.Key, revision, ct).ConfigureAwait(false);
+        await MarkDoneAsync(task.Key, lease.Revision, ct).ConfigureAwait(false);
         await PublishResultAsync(task, result, ct).ConfigureAwait(false);
         await msg.AckAsync(cancellationToken: ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A claim is a lease of <see cref="FleetOptions.AckWait"/> that its holder renews while the handler runs. Another
+    /// worker takes it over only when it has lapsed and this worker has itself been connected for a whole lease plus the
+    /// longest reconnect wait: after a server restart, every live holder has reconnected and renewed (or recorded done)
+    /// by then, so a claim is never taken from a worker that was merely cut off with the rest of the fleet.
+    /// </summary>
     private async Task<(bool Proceed, ulong Revision, TimeSpan? RetryIn)> ClaimAsync(string key, CancellationToken ct)
     {
         string entryKey = DoneKey(key);
-        var running = new DoneRecord(DoneRecord.Running, Agent, _time.GetUtcNow());
+        DateTimeOffset now = _time.GetUtcNow();
+        var running = new DoneRecord(DoneRecord.Running, Agent, now);
         NatsResult<NatsKVEntry<byte[]>> existing = await _done!.TryGetEntryAsync<byte[]>(entryKey, cancellationToken: ct).ConfigureAwait(false);
         if (!existing.Success)
         {
@@ -562,13 +579,72 @@ public sealed partial class FleetBus : IAsyncDisposable
             return (false, 0, null);
         }
 
-        if (record is not null && _time.GetUtcNow() - record.At < _options.AckWait)
+        TimeSpan lapse = record is null ? TimeSpan.Zero : _options.AckWait - (now - record.At);
+        TimeSpan settling = TakeoverGrace - (now - new DateTimeOffset(Interlocked.Read(ref _connectedSinceTicks), TimeSpan.Zero));
+        TimeSpan wait = lapse > settling ? lapse : settling;
+        if (wait > TimeSpan.Zero)
         {
-            return (false, 0, _options.AckWait / 2); // another worker is on it
+            return (false, 0, wait < MinimumRetry ? MinimumRetry : wait); // another worker is on it, or may be about to say so
         }
 
         NatsResult<ulong> updated = await _done.TryUpdateAsync(entryKey, Record(running), existing.Value.Revision, cancellationToken: ct).ConfigureAwait(false);
-        return updated.Success ? (true, updated.Value, null) : (false, 0, TimeSpan.FromMilliseconds(200));
+        if (updated.Success)
+        {
+            LogClaimTakeover(key, record?.Agent ?? "unknown");
+        }
+
+        return updated.Success ? (true, updated.Value, null) : (false, 0, MinimumRetry);
+    }
+
+    /// <summary>How long a worker waits after (re)connecting before it takes any claim over.</summary>
+    private TimeSpan TakeoverGrace => _options.AckWait + _connection.Opts.ReconnectWaitMax + _connection.Opts.ReconnectJitter;
+
+    private static readonly TimeSpan MinimumRetry = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Keeps a running task's claim and its JetStream delivery alive until the handler returns.</summary>
+    private async Task RenewWhileRunningAsync(NatsJSMsg<byte[]> msg, string key, ClaimLease lease, CancellationToken ct)
+    {
+        TimeSpan every = _options.AckWait / 3;
+        while (true)
+        {
+            await Task.Delay(every, _time, ct).ConfigureAwait(false);
+            try
+            {
+                await msg.AckProgressAsync(cancellationToken: ct).ConfigureAwait(false);
+                NatsResult<ulong> renewed = await _done!.TryUpdateAsync(DoneKey(key), Record(new DoneRecord(DoneRecord.Running, Agent, _time.GetUtcNow())), lease.Revision, cancellationToken: ct).ConfigureAwait(false);
+                if (renewed.Success)
+                {
+                    lease.Revision = renewed.Value;
+                }
+                else if (renewed.Error is NatsKVWrongLastRevisionException)
+                {
+                    LogClaimTakenOver(key);
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is NatsException or TimeoutException && !ct.IsCancellationRequested)
+            {
+                // Cut off: the next tick tries again; the takeover grace covers the gap.
+            }
+        }
+    }
+
+    private ValueTask OnConnectionOpenedAsync(object? sender, NatsEventArgs args)
+    {
+        Interlocked.Exchange(ref _connectedSinceTicks, _time.GetUtcNow().UtcTicks);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The revision of a claim this worker holds; renewals move it on.</summary>
+    private sealed class ClaimLease(ulong revision)
+    {
+        private long _revision = (long)revision;
+
+        public ulong Revision
+        {
+            get => (ulong)Interlocked.Read(ref _revision);
+            set => Interlocked.Exchange(ref _revision, (long)value);
+        }
     }
 
     /// <summary>Records the key as done, retrying through a lost connection: the work was done, the record must land.</summary>
@@ -592,7 +668,7 @@ public sealed partial class FleetBus : IAsyncDisposable
             catch (Exception ex) when (ex is NatsException or TimeoutException && !ct.IsCancellationRequested)
             {
                 LogDoneRetry(ex, key, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * attempt)), _time, ct).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, 100 * attempt)), _time, ct).ConfigureAwait(false);
             }
         }
     }
@@ -721,6 +797,9 @@ public sealed partial class FleetBus : IAsyncDisposable
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "The claim on key {Key} was taken over while this worker ran it; it may have run twice.")]
     private partial void LogClaimTakenOver(string key);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Took over the claim on key {Key} from {Agent}, whose lease lapsed.")]
+    private partial void LogClaimTakeover(string key, string agent);
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Releasing the claim on key {Key} failed; it will be taken over after AckWait.")]
     private partial void LogReleaseFailed(Exception exception, string key);

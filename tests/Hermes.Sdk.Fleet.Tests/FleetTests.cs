@@ -121,7 +121,7 @@ public sealed class FleetTests
         await fx.Server.RestartAsync();
 
         await finished.Task.WaitAsync(Patience);
-        await Task.Delay(3000); // redeliveries of tasks in flight at the crash arrive after AckWait: they must not run again
+        await WaitUntilAllSettledAsync(boss); // redeliveries of tasks in flight at the crash come after AckWait: they must not run again
 
         Assert.InRange(atCrash, Tasks / 4, Tasks - 1);
         Assert.Equal(Tasks, executions.Count);
@@ -130,6 +130,65 @@ public sealed class FleetTests
         {
             await w.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_task_running_longer_than_AckWait_keeps_its_claim_and_runs_once()
+    {
+        await using FleetFixture fx = await FleetFixture.StartAsync("boss", "w1", "w2");
+        FleetBus boss = await fx.ConnectAsync("boss");
+        int runs = 0;
+        var working = new List<IAsyncDisposable>();
+        foreach (string name in new[] { "w1", "w2" })
+        {
+            FleetBus worker = await fx.ConnectAsync(name, o => o.AckWait = TimeSpan.FromSeconds(1));
+            working.Add(await worker.WorkAsync("deep", async (_, ct) =>
+            {
+                Interlocked.Increment(ref runs);
+                await Task.Delay(TimeSpan.FromSeconds(3.5), ct); // like a slow model: three and a half leases
+                return null;
+            }));
+        }
+
+        await boss.EnqueueAsync(new FleetTask { Kind = "think", Tier = "deep", IdempotencyKey = "slow-1" });
+        await WaitUntilAllSettledAsync(boss);
+
+        Assert.Equal(1, Volatile.Read(ref runs));
+        foreach (IAsyncDisposable w in working)
+        {
+            await w.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_claim_of_a_worker_that_died_mid_task_is_taken_over_once_its_lease_lapses()
+    {
+        await using FleetFixture fx = await FleetFixture.StartAsync("boss", "w1", "w2");
+        FleetBus boss = await fx.ConnectAsync("boss");
+        FleetBus doomed = await fx.ConnectAsync("w1", o => o.AckWait = TimeSpan.FromSeconds(1));
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var never = new TaskCompletionSource<JsonElement?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        IAsyncDisposable dying = await doomed.WorkAsync("deep", (_, _) =>
+        {
+            started.TrySetResult();
+            return never.Task; // hangs, ignoring cancellation, until the test ends
+        });
+        await boss.EnqueueAsync(new FleetTask { Kind = "deploy", Tier = "deep", IdempotencyKey = "deploy-7" });
+        await started.Task.WaitAsync(Patience);
+        await doomed.DisposeAsync(); // its connection is gone: no more renewals, no ack
+
+        var survivor = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        FleetBus heir = await fx.ConnectAsync("w2", o => o.AckWait = TimeSpan.FromSeconds(1));
+        await using IAsyncDisposable work = await heir.WorkAsync("deep", (task, _) =>
+        {
+            survivor.TrySetResult(task.Key);
+            return Task.FromResult<JsonElement?>(null);
+        });
+
+        Assert.Equal("deploy-7", await survivor.Task.WaitAsync(Patience));
+        await WaitUntilAllSettledAsync(boss);
+        never.SetResult(null);
+        await dying.DisposeAsync();
     }
 
     [Fact]
@@ -290,6 +349,21 @@ public sealed class FleetTests
         await using IAsyncDisposable answering = await w1.AnswerAsync((q, _) => Task.FromResult(q == "status?" ? "idle, 3 skills loaded" : "?"));
 
         Assert.Equal("idle, 3 skills loaded", await boss.AskAsync("w1", "status?"));
+    }
+
+    /// <summary>
+    /// Waits until the tier's consumer has nothing pending and nothing awaiting an ack: every task settled, none left to
+    /// redeliver. (After a crash the 2.9 server may keep acked messages in a work-queue stream, so its message count
+    /// is not the measure.)
+    /// </summary>
+    private static async Task WaitUntilAllSettledAsync(FleetBus bus, string tier = "deep")
+    {
+        var js = new NatsJSContext((NatsConnection)bus.Connection);
+        using var patience = new CancellationTokenSource(Patience);
+        while ((await js.GetConsumerAsync(bus.Subjects.WorkStream, $"workers-{tier}", patience.Token)).Info is { } info && (info.NumPending > 0 || info.NumAckPending > 0))
+        {
+            await Task.Delay(100, patience.Token);
+        }
     }
 
     private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe)
