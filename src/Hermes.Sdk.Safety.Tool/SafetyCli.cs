@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Hermes.Sdk.Models.Chain;
 using Hermes.Sdk.Models.Configuration;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -97,56 +95,22 @@ internal static class SafetyCli
 
     private static Task<int> RunAsync(RunArguments a, TextWriter output, TextWriter error, CancellationToken cancellationToken) => GuardAsync(error, async () =>
     {
-        if (a.Samples < 1 || a.Parallel < 1)
-        {
-            error.WriteLine("--samples and --parallel must be at least 1.");
-            return BadInput;
-        }
-
         // Read everything first: bad input stops the run before any model is called.
-        Soul soul = Soul.Load(a.Soul);
-        SoulPinCheck pin = SoulLock.Check(soul);
-        if (pin.Status == SoulPinStatus.Drifted)
-        {
-            error.WriteLine(pin.Message);
-            return BadInput;
-        }
-
-        SafetyTestSet tests = SafetyTestSet.Load(a.Tests);
-        ModelChainOptions chainOptions = ModelChainConfig.Load(a.Config);
         using ILoggerFactory logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-        using var chain = new ModelChain(chainOptions, loggerFactory: logging);
-        IChatClient? judge = null;
-        if (a.Judge is { } judgeName)
+        using SafetyRun run = SafetyRun.Prepare(
+            new SafetyRunSettings { ConfigPath = a.Config, SoulPath = a.Soul, TestSetPath = a.Tests, Locale = a.Locale, Samples = a.Samples, Parallelism = a.Parallel, Judge = a.Judge, OutputDirectory = a.Out, ShipRecordsPath = a.Records, Bare = a.Bare },
+            logging);
+        output.WriteLine($"hermes-safety: {run.Describe()}");
+        if (run.Pin.Status == SoulPinStatus.Unpinned)
         {
-            int index = chainOptions.Providers.ToList().FindIndex(p => p.Name == judgeName);
-            if (index < 0)
-            {
-                error.WriteLine($"{Path.GetFullPath(a.Config)}: --judge: no provider named '{judgeName}' (names: {string.Join(", ", chainOptions.Providers.Select(p => p.Name))}).");
-                return BadInput;
-            }
-
-            judge = chain.GetProviderClient(index);
+            error.WriteLine("warning: " + run.Pin.Message);
         }
 
-        CrisisLine line = CrisisLine.ForLocale(a.Locale);
-        var conscience = new Conscience(soul, line);
-        IReadOnlyList<SafetySubject> subjects = SafetySuite.SubjectsOf(chain, a.Bare ? null : conscience);
-        var suite = new SafetySuite(tests, new SafetyGrader(line, judge), new SafetySuiteOptions { SamplesPerCell = a.Samples, MaxParallelism = a.Parallel }, logging.CreateLogger<SafetySuite>());
-        output.WriteLine($"hermes-safety: {subjects.Count} models × {tests.Prompts.Count} prompts × {tests.Wrappers.Count} wrappers × {a.Samples} samples; crisis line {line.Name} ({line.Number}); judge: {a.Judge ?? "none"}");
-        if (pin.Status == SoulPinStatus.Unpinned)
-        {
-            error.WriteLine("warning: " + pin.Message);
-        }
-
-        SafetyReport report = await suite.RunAsync(subjects, soul.Sha256, new ConsoleProgress(error), cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<string> written = report.WriteTo(a.Out);
-        var gate = new ShipGate(Options.Create(new SafetyOptions { SoulPath = a.Soul, TestSetPath = a.Tests, ShipRecordsPath = a.Records }));
-        gate.Record(report);
+        SafetyRunResult result = await run.RunAsync(new ConsoleProgress(error), cancellationToken).ConfigureAwait(false);
         output.WriteLine();
-        output.Write(report.ToMarkdown().Split("\n## ", 2)[0]);
-        output.WriteLine($"reports: {string.Join(", ", written)}; recorded in {Path.GetFullPath(a.Records)}");
-        return report.Passed ? Passed : Failed;
+        output.Write(result.Report.ToMarkdown().Split("\n## ", 2)[0]);
+        output.WriteLine($"reports: {string.Join(", ", result.Reports)}; recorded in {result.ShipRecords}");
+        return result.Report.Passed ? Passed : Failed;
     });
 
     private static int Guard(TextWriter error, Func<int> action) => GuardAsync(error, () => Task.FromResult(action())).GetAwaiter().GetResult();

@@ -1,0 +1,248 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using Hermes.Sdk.Gitea;
+using Hermes.Sdk.Models.Chain;
+using Hermes.Sdk.Models.Configuration;
+using Hermes.Sdk.Safety;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+
+namespace Hermes.Sdk.Seed;
+
+public static partial class SeedApp
+{
+    /// <summary>What a wolf's token may do: work issues and read repositories and users.</summary>
+    private static readonly string[] WolfScopes = ["write:issue", "read:repository", "read:user"];
+
+    private static Command GiteaCommand(SeedAppOptions options, Option<bool> json)
+    {
+        var wolf = new Option<string?>("--wolf") { Description = "Also create this agent's Gitea user and token (needs an admin token in gitea.admin_token_env); the token is saved 0600 under .hermes/, never printed." };
+        var setup = new Command("setup", "Create the fleet's labels (ready, in-progress, blocked, in-review, assigned:<agent>) in the workspace repository; with --wolf, spawn a second agent's account.") { wolf };
+        setup.SetAction((parse, ct) => ExecuteAsync(options, parse.GetValue(json), async s =>
+        {
+            using GiteaClient client = Gitea(s, s.Config.Gitea.TokenEnvironmentVariable);
+            GiteaTaskQueue queue = Queue(s, client);
+            await queue.InitializeAsync(ct).ConfigureAwait(false);
+            List<string> labels = [];
+            await foreach (GiteaLabel label in client.ListLabelsAsync(s.Config.Gitea.Owner, s.Config.Gitea.Repo, ct).ConfigureAwait(false))
+            {
+                labels.Add(label.Name);
+            }
+
+            WolfResult? spawned = null;
+            if (parse.GetValue(wolf) is { } wolfName)
+            {
+                spawned = await SpawnWolfAsync(s, wolfName, ct).ConfigureAwait(false);
+            }
+
+            var result = new GiteaSetupResult(s.Config.Gitea.Url!.ToString(), $"{s.Config.Gitea.Owner}/{s.Config.Gitea.Repo}", s.Config.Agent, labels, spawned);
+            return new SeedOutput(result, console =>
+            {
+                console.MarkupLine($"{Markup.Escape(result.Repository)} on {Markup.Escape(result.Url)}: labels {Markup.Escape(string.Join(", ", result.Labels))}");
+                if (result.Wolf is { } w)
+                {
+                    console.MarkupLine($"spawned {Markup.Escape(w.User)}: token saved to {Markup.Escape(w.TokenFile)} (0600)");
+                }
+            });
+        }));
+        return new Command("gitea", "The workspace: a Gitea the owner runs.") { setup };
+    }
+
+    private static async Task<WolfResult> SpawnWolfAsync(SeedSession s, string wolf, CancellationToken ct)
+    {
+        if (Identity.Storage.AgentNames.Validate(wolf) is { } problem)
+        {
+            throw new SeedInputException($"--wolf: {problem}");
+        }
+
+        string tokenFile = Path.Combine(s.Options.Directory, ".hermes", $"gitea-{wolf}.token");
+        if (File.Exists(tokenFile))
+        {
+            throw new SeedInputException($"{tokenFile}: {wolf} already has a token; not overwritten.");
+        }
+
+        using GiteaClient admin = Gitea(s, s.Config.Gitea.AdminTokenEnvironmentVariable);
+        string password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)); // used once to mint the token, then forgotten
+        GiteaAccessToken token = await admin.SpawnAgentAccountAsync(wolf, $"{wolf}@local", password, WolfScopes, ct).ConfigureAwait(false);
+        Directory.CreateDirectory(Path.GetDirectoryName(tokenFile)!);
+        var secret = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            secret.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var stream = new FileStream(tokenFile, secret))
+        await using (var writer = new StreamWriter(stream))
+        {
+            await writer.WriteLineAsync((token.Sha1 ?? throw new InvalidDataException("Gitea returned the new token without its value.")).AsMemory(), ct).ConfigureAwait(false);
+        }
+
+        return new WolfResult(wolf, tokenFile, WolfScopes);
+    }
+
+    internal sealed record WolfResult(string User, string TokenFile, IReadOnlyList<string> Scopes);
+
+    internal sealed record GiteaSetupResult(string Url, string Repository, string Agent, IReadOnlyList<string> Labels, WolfResult? Wolf);
+
+    private static GiteaClient Gitea(SeedSession s, string tokenVariable)
+    {
+        SeedGitea gitea = s.Config.Gitea;
+        if (gitea.Url is null)
+        {
+            throw new SeedInputException($"{s.ConfigPath}: gitea.url: not set; add the address of your Gitea (for example http://localhost:3000).");
+        }
+
+        if (s.Env(tokenVariable) is null)
+        {
+            throw new SeedInputException($"{s.ConfigPath}: the Gitea token variable {tokenVariable} is not set; create a token for '{s.Config.Agent}' in Gitea and export it as {tokenVariable}.");
+        }
+
+        return GiteaClient.Create(new GiteaClientOptions { BaseUrl = gitea.Url, TokenEnvironmentVariable = tokenVariable }, s.Logging);
+    }
+
+    private static GiteaTaskQueue Queue(SeedSession s, GiteaClient client) =>
+        new(client, Options.Create(new GiteaTaskQueueOptions { Owner = s.Config.Gitea.Owner, Repo = s.Config.Gitea.Repo, Agent = s.Config.Agent }), s.Logging.CreateLogger<GiteaTaskQueue>());
+
+    private static Command RunCommand(SeedAppOptions options, Option<bool> json)
+    {
+        var once = new Option<bool>("--once") { Description = "Work at most one issue, then exit." };
+        var interval = new Option<TimeSpan>("--interval") { Description = "How long to wait when nothing is ready.", DefaultValueFactory = _ => TimeSpan.FromSeconds(30) };
+        var run = new Command("run", "The agent loop: claim a ready issue, work it through the chain with soul and conscience, comment with the result, give it back (or close or block it). Refuses to start with a drifted soul or a model the ship gate has not cleared.")
+        {
+            once, interval,
+        };
+        run.SetAction((parse, ct) => ExecuteAsync(options, parse.GetValue(json), s => RunLoopAsync(s, parse.GetValue(once), parse.GetValue(interval), ct)));
+        return run;
+    }
+
+    private static async Task<SeedOutput> RunLoopAsync(SeedSession s, bool once, TimeSpan interval, CancellationToken ct)
+    {
+        SeedConfig config = s.Config;
+        Conscience conscience = Conscience.Load(new SafetyOptions { SoulPath = s.SoulPath, Locale = config.Locale, RequirePinnedSoul = true });
+        var gate = new ShipGate(Options.Create(new SafetyOptions { SoulPath = s.SoulPath, TestSetPath = s.TestSetPath, ShipRecordsPath = s.ShipRecordsPath }));
+        List<ShipClearance> refused = [.. config.Chain.Providers.Select(p => gate.Check(ModelId(p))).Where(c => !c.Cleared)];
+        if (refused.Count > 0)
+        {
+            foreach (ShipClearance c in refused)
+            {
+                await s.Options.Error.WriteLineAsync($"ship gate: {c.Reason}").ConfigureAwait(false);
+            }
+
+            var notCleared = new RunResult(false, [], [.. refused.Select(c => c.Reason)]);
+            return new SeedOutput(notCleared, console => console.MarkupLine(Status(false, "not started: run `safety run` until every model of the chain is cleared")), NotReady);
+        }
+
+        using var chain = new ModelChain(config.Chain, loggerFactory: s.Logging, environment: s.Env);
+        using IChatClient agent = new ChatClientBuilder(chain).UseConscience(conscience).Build();
+        using GiteaClient gitea = Gitea(s, config.Gitea.TokenEnvironmentVariable);
+        GiteaTaskQueue queue = Queue(s, gitea);
+        var handled = new List<HandledIssue>();
+        while (!ct.IsCancellationRequested)
+        {
+            TaskClaim? claim = await ClaimUnansweredAsync(queue, gitea, config, ct).ConfigureAwait(false);
+            if (claim is null)
+            {
+                if (once)
+                {
+                    break;
+                }
+
+                if (config.Role == SeedRole.Strategist)
+                {
+                    await queue.ReapStaleAsync(ct).ConfigureAwait(false);
+                }
+
+                await Task.Delay(interval, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            handled.Add(await WorkAsync(s, queue, gitea, agent, claim, ct).ConfigureAwait(false));
+            if (once)
+            {
+                break;
+            }
+        }
+
+        var result = new RunResult(true, handled, []);
+        return new SeedOutput(result, console =>
+        {
+            if (handled.Count == 0)
+            {
+                console.WriteLine("nothing ready to work on.");
+            }
+
+            foreach (HandledIssue h in handled)
+            {
+                console.MarkupLine($"#{h.Issue} {Markup.Escape(h.Title)}: {Markup.Escape(h.Outcome)}{(h.AnsweredBy is null ? string.Empty : $" (answered by {Markup.Escape(h.AnsweredBy)})")}{(h.Note is null ? string.Empty : $" — {Markup.Escape(h.Note)}")}");
+            }
+        });
+    }
+
+    /// <summary>The next ready issue this agent has not answered last (an answered issue waits for people), claimed.</summary>
+    private static async Task<TaskClaim?> ClaimUnansweredAsync(GiteaTaskQueue queue, GiteaClient gitea, SeedConfig config, CancellationToken ct)
+    {
+        await queue.InitializeAsync(ct).ConfigureAwait(false);
+        await foreach (GiteaIssue issue in queue.ListReadyAsync(ct).ConfigureAwait(false))
+        {
+            List<GiteaComment> comments = await gitea.Api.ListCommentsAsync(config.Gitea.Owner, config.Gitea.Repo, issue.Number, ct).ConfigureAwait(false);
+            if (comments.Count > 0 && string.Equals(comments[^1].User?.Login, config.Agent, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (await queue.TryClaimAsync(issue.Number, ct).ConfigureAwait(false) is { } claim)
+            {
+                return claim;
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<HandledIssue> WorkAsync(SeedSession s, GiteaTaskQueue queue, GiteaClient gitea, IChatClient agent, TaskClaim claim, CancellationToken ct)
+    {
+        SeedConfig config = s.Config;
+        GiteaIssue issue = await gitea.Api.GetIssueAsync(config.Gitea.Owner, config.Gitea.Repo, claim.Number, ct).ConfigureAwait(false);
+        List<GiteaComment> comments = await gitea.Api.ListCommentsAsync(config.Gitea.Owner, config.Gitea.Repo, claim.Number, ct).ConfigureAwait(false);
+        await queue.StartAsync(claim, ct).ConfigureAwait(false);
+        SeedWorkOutcome outcome;
+        try
+        {
+            outcome = await s.Options.Work(new SeedWorkItem(config, claim, issue, comments, gitea), agent, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // The agent could not work it (the whole chain failed, say): give it back for another agent or a later try.
+            await queue.ReleaseAsync(claim, $"{config.Agent} could not work this issue ({ex.GetType().Name}); it is ready again.", CancellationToken.None).ConfigureAwait(false);
+            return new HandledIssue(claim.Number, issue.Title, "released", null, $"{ex.GetType().Name}: {ex.Message}");
+        }
+
+        if (outcome.Comment is { Length: > 0 } comment && outcome.Disposition != SeedWorkDisposition.Complete)
+        {
+            await gitea.Api.CreateCommentAsync(config.Gitea.Owner, config.Gitea.Repo, claim.Number, new CreateIssueCommentOption { Body = comment }, ct).ConfigureAwait(false);
+        }
+
+        switch (outcome.Disposition)
+        {
+            case SeedWorkDisposition.Complete:
+                await queue.CompleteAsync(claim, outcome.Comment, ct).ConfigureAwait(false);
+                return new HandledIssue(claim.Number, issue.Title, "completed", outcome.AnsweredBy, outcome.Note);
+            case SeedWorkDisposition.Block:
+                await queue.BlockAsync(claim, outcome.Note ?? "waiting on people", ct).ConfigureAwait(false);
+                return new HandledIssue(claim.Number, issue.Title, "blocked", outcome.AnsweredBy, outcome.Note);
+            default:
+                await queue.ReleaseAsync(claim, cancellationToken: ct).ConfigureAwait(false);
+                return new HandledIssue(claim.Number, issue.Title, outcome.Comment is null ? "released" : "commented and released", outcome.AnsweredBy, outcome.Note);
+        }
+    }
+
+    /// <summary>The model id the safety suite records (and the ship gate checks): <c>provider-name/model</c>.</summary>
+    internal static string ModelId(ModelProviderOptions provider) => $"{provider.Name}/{provider.Model}";
+
+    internal sealed record HandledIssue(long Issue, string Title, string Outcome, string? AnsweredBy, string? Note);
+
+    internal sealed record RunResult(bool Started, IReadOnlyList<HandledIssue> Handled, IReadOnlyList<string> Refused);
+}

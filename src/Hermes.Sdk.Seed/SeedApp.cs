@@ -1,0 +1,206 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Hermes.Sdk.Identity.Storage;
+using Hermes.Sdk.Models.Configuration;
+using Hermes.Sdk.Safety;
+using Hermes.Sdk.Skills;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Hermes.Sdk.Seed;
+
+/// <summary>
+/// The seed agent's command line (what <c>dotnet new hermes-seed</c> plants calls): <c>survey</c>,
+/// <c>identity new|show</c>, <c>chain test</c>, <c>safety run</c>, <c>skills list|validate|new</c>, <c>gitea setup</c>,
+/// <c>run [--once]</c> and <c>doctor</c>. Every command takes <c>--json</c>. Exit codes: 0 done or ready, 1 a check or
+/// test failed or the seed is not ready, 2 bad input (every problem printed with file, line and field; nothing written).
+/// </summary>
+public static partial class SeedApp
+{
+    /// <summary>Done, or ready.</summary>
+    public const int Ok = 0;
+
+    /// <summary>A check or test failed, or the seed is not ready.</summary>
+    public const int NotReady = 1;
+
+    /// <summary>Bad input: nothing was written.</summary>
+    public const int BadInput = 2;
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Parses the arguments and runs the command.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="options">Where the seed is and how it talks to the world; default: the current directory and console.</param>
+    /// <param name="cancellationToken">Cancels the command (Ctrl+C).</param>
+    /// <returns>The exit code.</returns>
+    public static Task<int> RunAsync(string[] args, SeedAppOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        options ??= new SeedAppOptions();
+        RootCommand root = CreateCommand(options);
+        return root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = options.Out, Error = options.Error }, cancellationToken);
+    }
+
+    /// <summary>The command tree, to add commands of your own before invoking it.</summary>
+    /// <param name="options">Where the seed is and how it talks to the world.</param>
+    /// <returns>The root command.</returns>
+    public static RootCommand CreateCommand(SeedAppOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var json = new Option<bool>("--json") { Description = "Write the result as JSON on standard output (problems still go to standard error).", Recursive = true };
+        var root = new RootCommand("A Hermes seed agent: values, a fallback chain and a workspace, ready to grow into a fleet.")
+        {
+            json,
+            SurveyCommand(options, json),
+            IdentityCommand(options, json),
+            ChainCommand(options, json),
+            SoulCommand(options, json),
+            SafetyCommand(options, json),
+            SkillsCommand(options, json),
+            GiteaCommand(options, json),
+            RunCommand(options, json),
+            DoctorCommand(options, json),
+        };
+        return root;
+    }
+
+    /// <summary>Runs a command body: writes its result (table or JSON) and maps bad input to exit 2 with every problem.</summary>
+    internal static async Task<int> ExecuteAsync(SeedAppOptions options, bool json, Func<SeedSession, Task<SeedOutput>> body)
+    {
+        var session = new SeedSession(options, json);
+        try
+        {
+            SeedOutput output = await body(session).ConfigureAwait(false);
+            if (json)
+            {
+                await options.Out.WriteLineAsync(JsonSerializer.Serialize(output.Result, output.Result.GetType(), Json)).ConfigureAwait(false);
+            }
+            else
+            {
+                output.Render(session.Console);
+            }
+
+            return output.ExitCode;
+        }
+        catch (Exception ex) when (Problems(ex) is { } problems)
+        {
+            foreach (string problem in problems)
+            {
+                await options.Error.WriteLineAsync(problem).ConfigureAwait(false);
+            }
+
+            if (json)
+            {
+                await options.Out.WriteLineAsync(JsonSerializer.Serialize(new ErrorResult(false, problems), Json)).ConfigureAwait(false);
+            }
+
+            return BadInput;
+        }
+        finally
+        {
+            session.Dispose();
+        }
+    }
+
+    /// <summary>The problems of bad input, or null for anything else (which is a bug and propagates).</summary>
+    private static IReadOnlyList<string>? Problems(Exception ex) => ex switch
+    {
+        SeedConfigException e => [.. e.Problems.Select(p => p.ToString())],
+        ModelConfigException e => [.. e.Problems.Select(p => p.ToString())],
+        SafetyTestSetException e => [.. e.Problems],
+        SkillException e => e.Diagnostics.Count > 0 ? [.. e.Diagnostics.Select(d => d.ToString())] : [e.Message],
+        InsecureKeyFileException e => [e.Message],
+        IdentityExistsException e => [$"{e.Directory}: the identity of '{e.AgentName}' already exists; not overwritten (identity show prints it)."],
+        SoulException or SeedInputException or FileNotFoundException or InvalidDataException or ArgumentException => [ex.Message],
+        _ => null,
+    };
+
+    internal sealed record ErrorResult(bool Ok, IReadOnlyList<string> Problems);
+}
+
+/// <summary>Bad input the seed names precisely (file, field, what to do).</summary>
+public sealed class SeedInputException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What is wrong and how to fix it.</param>
+    public SeedInputException(string message)
+        : base(message)
+    {
+    }
+}
+
+/// <summary>A command's result: the object written with <c>--json</c>, its table, and the exit code.</summary>
+internal sealed record SeedOutput(object Result, Action<IAnsiConsole> Render, int ExitCode = SeedApp.Ok);
+
+/// <summary>What every command has to hand: the seed's files, its console and logging.</summary>
+internal sealed class SeedSession : IDisposable
+{
+    private readonly ILoggerFactory? _ownedLogging;
+    private SeedConfig? _config;
+
+    public SeedSession(SeedAppOptions options, bool json)
+    {
+        Options = options;
+        Json = json;
+        Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(options.Out),
+            Ansi = options.Out == System.Console.Out ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = options.Out == System.Console.Out ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        Progress = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(options.Error),
+            Ansi = options.Error == System.Console.Error ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = options.Error == System.Console.Error ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+        if (options.LoggerFactory is null)
+        {
+            _ownedLogging = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b
+                .AddSimpleConsole(o => o.SingleLine = true)
+                .AddFilter((_, level) => level >= LogLevel.Warning));
+        }
+    }
+
+    public SeedAppOptions Options { get; }
+
+    public bool Json { get; }
+
+    /// <summary>Tables and results (standard output).</summary>
+    public IAnsiConsole Console { get; }
+
+    /// <summary>Progress and warnings (standard error, so <c>--json</c> output stays clean).</summary>
+    public IAnsiConsole Progress { get; }
+
+    public ILoggerFactory Logging => Options.LoggerFactory ?? _ownedLogging!;
+
+    public string File(string name) => Path.Combine(Options.Directory, name);
+
+    public string ConfigPath => File("config.yaml");
+
+    public string SoulPath => File("SOUL.md");
+
+    public string TestSetPath => File("safety-tests.md");
+
+    public string ShipRecordsPath => Path.Combine(Options.Directory, "safety", "ship-records.json");
+
+    /// <summary>config.yaml, read once (bad input throws <see cref="SeedConfigException"/>).</summary>
+    public SeedConfig Config => _config ??= SeedConfig.Load(ConfigPath);
+
+    public IdentityStore Identities() => new(new IdentityStoreOptions { RootDirectory = Options.IdentityRoot }, Logging.CreateLogger<IdentityStore>());
+
+    public string? Env(string name) => Options.Environment(name) is { Length: > 0 } value ? value : null;
+
+    public void Warn(string message) => Options.Error.WriteLine("warning: " + message);
+
+    public void Dispose() => _ownedLogging?.Dispose();
+}
