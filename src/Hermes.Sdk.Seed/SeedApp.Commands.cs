@@ -244,8 +244,8 @@ public static partial class SeedApp
             libraryOptions.Roots.Add(new SkillRoot(libraryOptions.Roots.Count == 0 ? "seed" : root, path));
         }
 
-        libraryOptions.WriteRoot = libraryOptions.Roots[0].Path;
-        Directory.CreateDirectory(libraryOptions.WriteRoot);
+        libraryOptions.WriteRoot = libraryOptions.Roots[0].Name;
+        Directory.CreateDirectory(libraryOptions.Roots[0].Path);
         return new SkillLibrary(Options.Create(libraryOptions), s.Logging.CreateLogger<SkillLibrary>());
     }
 
