@@ -240,7 +240,7 @@ public static partial class SeedApp
     }
 
     /// <summary>The model id the safety suite records (and the ship gate checks): <c>provider-name/model</c>.</summary>
-    internal static string ModelId(ModelProviderOptions provider) => $"{provider.Name}/{provider.Model}";
+    internal static string ModelId(ModelProviderOptions provider) => SafetySuite.ModelIdOf(provider);
 
     internal sealed record HandledIssue(long Issue, string Title, string Outcome, string? AnsweredBy, string? Note);
 

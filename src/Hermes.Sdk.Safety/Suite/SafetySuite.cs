@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Hermes.Sdk.Models.Chain;
+using Hermes.Sdk.Models.Configuration;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -78,8 +79,20 @@ public sealed partial class SafetySuite
         return [.. chain.Providers.Select((p, i) =>
         {
             IChatClient client = chain.GetProviderClient(i);
-            return new SafetySubject($"{p.Name}/{p.Model}", conscience is null ? client : new ConscienceChatClient(client, conscience));
+            return new SafetySubject(ModelIdOf(p), conscience is null ? client : new ConscienceChatClient(client, conscience));
         })];
+    }
+
+    /// <summary>
+    /// The id the suite records a provider's results under (and the <see cref="ShipGate"/> checks):
+    /// <c>name/model</c> for a named provider, <c>provider/model</c> otherwise.
+    /// </summary>
+    /// <param name="provider">The provider.</param>
+    /// <returns>The model id.</returns>
+    public static string ModelIdOf(ModelProviderOptions provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        return string.IsNullOrWhiteSpace(provider.Name) ? provider.DisplayName : $"{provider.Name}/{provider.Model}";
     }
 
     /// <summary>Runs the suite.</summary>

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Hermes.Plant;
+using Hermes.Sdk.TestSupport;
+
+namespace Hermes.Sdk.Templates.Tests;
+
+/// <summary>
+/// The SDK and templates packed once (Release, a fresh version), the template installed into a private hive: what
+/// every test here instantiates with the real <c>dotnet new</c>.
+/// </summary>
+public sealed class PackedTemplates : IAsyncLifetime, IDisposable
+{
+    private readonly TempDirectory _work = new();
+
+    public SeedPlanter Planter { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Planter = new SeedPlanter(RepoPaths.Root, _work.Path);
+        await Planter.PackAsync();
+        await Planter.InstallTemplatesAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _work.Dispose();
+}
+
+/// <summary><c>dotnet new hermes-seed</c> for each role: instantiated, built with warnings as errors offline, and run.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class TemplateTests(PackedTemplates packed) : IClassFixture<PackedTemplates>
+{
+    [Theory]
+    [InlineData("Timmy", "timmy", "strategist", false)]
+    [InlineData("Builder", "builder", "worker", true)]
+    [InlineData("Wolf1", "wolf-1", "wolf", false)]
+    public async Task Each_role_plants_builds_offline_and_its_doctor_identity_and_skills_commands_answer_in_json(string name, string agent, string role, bool nats)
+    {
+        SeedPlanter planter = packed.Planter;
+        string seed = await planter.InstantiateAsync(new SeedSpec(name, agent, role, Fleet: "timmy", GiteaUrl: "http://127.0.0.1:9", Nats: nats));
+
+        // What was planted: the name filled in, the chain three deep by variable name, the version packed.
+        string config = File.ReadAllText(Path.Combine(seed, "config.yaml"));
+        Assert.Contains($"  name: {agent}\n  role: {role}\n", config, StringComparison.Ordinal);
+        Assert.Contains("  url: http://127.0.0.1:9\n", config, StringComparison.Ordinal);
+        Assert.Equal(nats, config.Contains("nats_url: nats://127.0.0.1:4222", StringComparison.Ordinal));
+        Assert.Equal(role == "wolf" ? "openrouter" : "anthropic", config.Split("model:\n  provider: ")[1].Split('\n')[0]);
+        Assert.DoesNotContain("#if", config, StringComparison.Ordinal);
+        Assert.Contains($"# SOUL.md — {agent}", File.ReadAllText(Path.Combine(seed, "SOUL.md")), StringComparison.Ordinal);
+        Assert.Contains($"Version=\"{planter.Version}\"", File.ReadAllText(Path.Combine(seed, name + ".csproj")), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(seed, "safety-tests.md")));
+        Assert.True(File.Exists(Path.Combine(seed, "skills", "workspace", "gitea-first-task", "SKILL.md")));
+
+        await planter.BuildAsync(seed);
+
+        using var home = new TempDirectory();
+        var environment = new Dictionary<string, string> { ["HERMES_HOME"] = home.Path, ["ANTHROPIC_API_KEY"] = string.Empty, ["OPENROUTER_API_KEY"] = string.Empty };
+        CommandResult doctor = await SeedPlanter.RunSeedAsync(seed, environment, "doctor", "--json");
+        Assert.True(doctor.ExitCode == 1, doctor.Output + doctor.Error);
+        using (JsonDocument json = JsonDocument.Parse(doctor.Output))
+        {
+            Assert.False(json.RootElement.GetProperty("ready").GetBoolean());
+            Dictionary<string, string> checks = json.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString()!);
+            Assert.Equal("ok", checks["config.yaml"]);
+            Assert.Equal("needs-user", checks["SOUL.md"]);
+            Assert.Equal("ok", checks["safety-tests.md"]);
+            Assert.Equal("ok", checks["skills"]);
+            Assert.Equal("needs-user", checks["identity"]);
+            Assert.Equal("needs-user", checks["API keys"]);
+            Assert.Equal("needs-user", checks["Gitea"]);
+        }
+
+        CommandResult identity = await SeedPlanter.RunSeedAsync(seed, environment, "identity", "new", "--json");
+        Assert.True(identity.ExitCode == 0, identity.Output + identity.Error);
+        using (JsonDocument json = JsonDocument.Parse(identity.Output))
+        {
+            Assert.Equal(agent, json.RootElement.GetProperty("agent").GetString());
+            Assert.StartsWith("npub1", json.RootElement.GetProperty("npub").GetString(), StringComparison.Ordinal);
+            Assert.StartsWith("U", json.RootElement.GetProperty("nKey").GetString(), StringComparison.Ordinal);
+            string directory = json.RootElement.GetProperty("directory").GetString()!;
+            Assert.StartsWith(home.Path, directory, StringComparison.Ordinal);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(directory, "nats.nk")));
+            Assert.DoesNotContain(File.ReadAllText(Path.Combine(directory, "nats.nk")).Trim(), identity.Output + identity.Error, StringComparison.Ordinal);
+        }
+
+        CommandResult skills = await SeedPlanter.RunSeedAsync(seed, environment, "skills", "validate", "--json");
+        Assert.True(skills.ExitCode == 0, skills.Output + skills.Error);
+        using (JsonDocument json = JsonDocument.Parse(skills.Output))
+        {
+            Assert.True(json.RootElement.GetProperty("valid").GetBoolean());
+            Assert.Equal(1, json.RootElement.GetProperty("skills").GetInt32());
+        }
+    }
+}
