@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Security.Cryptography;
+using Hermes.Sdk.Fleet;
 using Hermes.Sdk.Gitea;
+using Hermes.Sdk.Identity.Storage;
 using Hermes.Sdk.Models.Chain;
 using Hermes.Sdk.Models.Configuration;
 using Hermes.Sdk.Safety;
@@ -140,6 +142,8 @@ public static partial class SeedApp
         using GiteaClient gitea = Gitea(s, config.Gitea.TokenEnvironmentVariable);
         GiteaTaskQueue queue = Queue(s, gitea);
         var handled = new List<HandledIssue>();
+        string? working = null;
+        await using FleetPresence presence = await FleetPresence.JoinAsync(s, () => working, ct).ConfigureAwait(false);
         while (!ct.IsCancellationRequested)
         {
             TaskClaim? claim = await ClaimUnansweredAsync(queue, gitea, config, ct).ConfigureAwait(false);
@@ -159,7 +163,9 @@ public static partial class SeedApp
                 continue;
             }
 
+            working = claim.ToString();
             handled.Add(await WorkAsync(s, queue, gitea, agent, claim, ct).ConfigureAwait(false));
+            working = null;
             if (once)
             {
                 break;
@@ -245,4 +251,56 @@ public static partial class SeedApp
     internal sealed record HandledIssue(long Issue, string Title, string Outcome, string? AnsweredBy, string? Note);
 
     internal sealed record RunResult(bool Started, IReadOnlyList<HandledIssue> Handled, IReadOnlyList<string> Refused);
+
+    /// <summary>
+    /// With <c>fleet.nats_url</c> set, the agent joins the fleet bus with its own NKey and beats its heart (idle or
+    /// busy with the issue in hand) while it runs. A bus that cannot be reached is a warning: the agent keeps working.
+    /// </summary>
+    private sealed class FleetPresence : IAsyncDisposable
+    {
+        private readonly FleetBus? _bus;
+        private readonly IAsyncDisposable? _heartbeats;
+
+        private FleetPresence(FleetBus? bus, IAsyncDisposable? heartbeats)
+        {
+            _bus = bus;
+            _heartbeats = heartbeats;
+        }
+
+        public static async Task<FleetPresence> JoinAsync(SeedSession s, Func<string?> working, CancellationToken ct)
+        {
+            if (s.Config.NatsUrl is not { } url)
+            {
+                return new FleetPresence(null, null);
+            }
+
+            using AgentIdentity identity = await s.Identities().LoadAsync(s.Config.Agent, ct).ConfigureAwait(false);
+            FleetBus bus;
+            try
+            {
+                bus = await FleetBus.ConnectAsync(new FleetOptions { Fleet = s.Config.Fleet, Agent = s.Config.Agent, Url = url.ToString() }, identity.NKey, s.Logging, cancellationToken: ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NATS.Client.Core.NatsException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
+            {
+                s.Warn($"the fleet bus at {url} cannot be reached ({ex.Message}); working without heartbeats.");
+                return new FleetPresence(null, null);
+            }
+
+            IAsyncDisposable heartbeats = bus.StartHeartbeats(() => working() is { } issue ? (AgentActivity.Busy, issue, null) : (AgentActivity.Idle, null, null));
+            return new FleetPresence(bus, heartbeats);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_heartbeats is not null)
+            {
+                await _heartbeats.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_bus is not null)
+            {
+                await _bus.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
 }

@@ -111,11 +111,20 @@ internal sealed class SeedFixture : IAsyncDisposable
         """;
 
     /// <summary>Runs a seed command in-process.</summary>
-    public async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    public Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => RunAsync(null, args);
+
+    /// <summary>Runs a seed command in-process with a work handler of the test's.</summary>
+    public async Task<(int Code, string Output, string Error)> RunAsync(SeedWorkHandler? work, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        int code = await SeedApp.RunAsync(args, new SeedAppOptions { Directory = Dir.Path, Out = output, Error = error, IdentityRoot = Dir.Combine(".identities") });
+        var options = new SeedAppOptions { Directory = Dir.Path, Out = output, Error = error, IdentityRoot = Dir.Combine(".identities") };
+        if (work is not null)
+        {
+            options.Work = work;
+        }
+
+        int code = await SeedApp.RunAsync(args, options);
         return (code, output.ToString(), error.ToString());
     }
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Hermes.Sdk.Fleet;
 using Hermes.Sdk.Gitea;
+using Hermes.Sdk.Identity.NKeys;
 using Hermes.Sdk.TestSupport;
 
 namespace Hermes.Sdk.Seed.Tests;
@@ -59,6 +61,42 @@ public sealed class SeedTests
         Assert.StartsWith("Plan from second:", Assert.Single(await client.Api.ListCommentsAsync(O, R, second)).Body, StringComparison.Ordinal);
         Assert.Single(await client.Api.ListCommentsAsync(O, R, first));
         Assert.Empty((await seed.RunJsonAsync("run", "--once")).Json.GetProperty("handled").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task With_a_nats_url_the_agent_beats_its_heart_on_the_fleet_bus_with_its_own_nkey_while_it_works()
+    {
+        await using SeedFixture seed = await SeedFixture.PlantAsync();
+        (_, JsonElement identity, _) = await seed.RunJsonAsync("identity", "new");
+        using NKeyPair watcher = NKeyPair.Create(NKeyRole.User);
+        await using NatsServerProcess nats = await NatsServerProcess.StartAsync($"authorization {{ users = [ {{ nkey: \"{identity.GetProperty("nKey").GetString()}\" }}, {{ nkey: \"{watcher.PublicKey.Value}\" }} ] }}");
+        File.WriteAllText(seed.ConfigPath, seed.Config().Replace("fleet:\n  name: timmy", $"fleet:\n  name: timmy\n  nats_url: {nats.Url}", StringComparison.Ordinal));
+        await seed.RunAsync("soul", "pin");
+        await seed.RunAsync("safety", "run", "--samples", "1");
+        long issue = seed.Gitea.AddIssue(O, R, "root", "Watch the bus", "ready");
+        await using FleetBus bus = await FleetBus.ConnectAsync(new FleetOptions { Fleet = "timmy", Agent = "watcher", Url = nats.Url }, watcher);
+        await using FleetRoster roster = await bus.WatchRosterAsync();
+        var busy = new TaskCompletionSource<AgentView>(TaskCreationOptions.RunContinuationsAsynchronously);
+        roster.Changed += view =>
+        {
+            if (view is { Agent: "timmy", Health: AgentHealth.Busy })
+            {
+                busy.TrySetResult(view);
+            }
+        };
+
+        (int code, string output, string error) = await seed.RunAsync(
+            async (item, agent, ct) =>
+            {
+                await busy.Task.WaitAsync(TimeSpan.FromSeconds(30), ct); // works until the fleet has seen it busy
+                return new SeedWorkOutcome(SeedWorkDisposition.CommentAndRelease, "seen on the bus", "test");
+            },
+            "run",
+            "--once");
+
+        Assert.True(code == SeedApp.Ok, output + error);
+        AgentView seen = await busy.Task;
+        Assert.Equal($"{O}/{R}#{issue} held by timmy", seen.CurrentTask);
     }
 
     [Fact]
