@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Hermes.Sdk.Fleet;
+using Hermes.Sdk.Fleet.Testing;
 using Hermes.Sdk.Identity.NKeys;
 using Hermes.Sdk.TestSupport;
 using NATS.Client.Core;
@@ -15,7 +16,7 @@ namespace Hermes.Sdk.Benchmarks;
 [MemoryDiagnoser]
 public class FleetBenchmarks
 {
-    private NatsServerProcess _server = null!;
+    private NatsTestServer _server = null!;
     private NKeyPair _bossKey = null!;
     private NKeyPair _workerKey = null!;
     private FleetBus _boss = null!;
@@ -36,7 +37,7 @@ public class FleetBenchmarks
     {
         _bossKey = NKeyPair.Create(NKeyRole.User);
         _workerKey = NKeyPair.Create(NKeyRole.User);
-        _server = await NatsServerProcess.StartAsync($"authorization {{ users = [ {{ nkey: \"{_bossKey.PublicKey.Value}\" }}, {{ nkey: \"{_workerKey.PublicKey.Value}\" }} ] }}");
+        _server = await NatsTestServer.StartAsync(NatsTestServer.NKeyAuthorization(_bossKey.PublicKey.Value, _workerKey.PublicKey.Value));
         _boss = await FleetBus.ConnectAsync(new FleetOptions { Fleet = "bench", Agent = "boss", Url = _server.Url }, _bossKey);
         _worker = await FleetBus.ConnectAsync(new FleetOptions { Fleet = "bench", Agent = "worker", Url = _server.Url }, _workerKey);
         _serving = await _worker.ServeAsync("fast", (task, _) => Task.FromResult<JsonElement?>(task.Payload));

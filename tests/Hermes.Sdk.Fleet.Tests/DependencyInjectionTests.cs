@@ -1,3 +1,4 @@
+using Hermes.Sdk.Fleet.Testing;
 using Hermes.Sdk.Identity.Storage;
 using Hermes.Sdk.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,7 @@ public sealed class DependencyInjectionTests
             publicKey = created.NKey.PublicKey.Value;
         }
 
-        await using NatsServerProcess server = await NatsServerProcess.StartAsync($"authorization {{ users = [ {{ nkey: \"{publicKey}\" }} ] }}");
+        await using NatsTestServer server = await NatsTestServer.StartAsync(NatsTestServer.NKeyAuthorization(publicKey));
         var services = new ServiceCollection();
         services.AddHermesIdentity(o => { o.RootDirectory = dir.Combine("ids"); o.AgentName = "wolf-1"; o.PassphraseEnvironmentVariable = "HERMES_TEST_UNSET"; });
         services.AddHermesFleet(o => { o.Fleet = "timmy"; o.Agent = "wolf-1"; o.Url = server.Url; });

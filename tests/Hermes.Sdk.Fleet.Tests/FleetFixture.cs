@@ -1,3 +1,4 @@
+using Hermes.Sdk.Fleet.Testing;
 using Hermes.Sdk.Identity.NKeys;
 using Hermes.Sdk.TestSupport;
 
@@ -8,21 +9,20 @@ internal sealed class FleetFixture : IAsyncDisposable
 {
     private readonly List<FleetBus> _buses = [];
 
-    private FleetFixture(NatsServerProcess server, Dictionary<string, NKeyPair> keys)
+    private FleetFixture(NatsTestServer server, Dictionary<string, NKeyPair> keys)
     {
         Server = server;
         Keys = keys;
     }
 
-    public NatsServerProcess Server { get; }
+    public NatsTestServer Server { get; }
 
     public Dictionary<string, NKeyPair> Keys { get; }
 
     public static async Task<FleetFixture> StartAsync(params string[] agents)
     {
         Dictionary<string, NKeyPair> keys = agents.ToDictionary(a => a, _ => NKeyPair.Create(NKeyRole.User));
-        string users = string.Join(", ", keys.Values.Select(k => $"{{ nkey: \"{k.PublicKey.Value}\" }}"));
-        NatsServerProcess server = await NatsServerProcess.StartAsync($"authorization {{ users = [ {users} ] }}", jetStream: true);
+        NatsTestServer server = await NatsTestServer.StartAsync(NatsTestServer.NKeyAuthorization(keys.Values.Select(k => k.PublicKey.Value)), jetStream: true);
         return new FleetFixture(server, keys);
     }
 

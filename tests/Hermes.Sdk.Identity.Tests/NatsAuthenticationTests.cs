@@ -1,3 +1,4 @@
+using Hermes.Sdk.Fleet.Testing;
 using Hermes.Sdk.Identity.NKeys;
 using Hermes.Sdk.Identity.Storage;
 using Hermes.Sdk.TestSupport;
@@ -14,7 +15,7 @@ public class NatsAuthenticationTests
         using var temp = new TempDirectory();
         var store = new IdentityStore(new IdentityStoreOptions { RootDirectory = temp.Combine("ids"), PassphraseEnvironmentVariable = "HERMES_TEST_UNSET" });
         using AgentIdentity agent = await store.CreateAsync("timmy");
-        await using NatsServerProcess server = await NatsServerProcess.StartAsync($$"""
+        await using NatsTestServer server = await NatsTestServer.StartAsync($$"""
             authorization {
               users = [ { nkey: "{{agent.NKey.PublicKey.Value}}" } ]
             }
@@ -48,7 +49,7 @@ public class NatsAuthenticationTests
         }
     }
 
-    private static NatsOpts Options(NatsServerProcess server, NKeyPair key)
+    private static NatsOpts Options(NatsTestServer server, NKeyPair key)
     {
         var seed = new char[58];
         key.ExportSeed(seed);

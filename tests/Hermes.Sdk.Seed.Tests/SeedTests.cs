@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Hermes.Sdk.Fleet;
+using Hermes.Sdk.Fleet.Testing;
 using Hermes.Sdk.Gitea;
 using Hermes.Sdk.Identity.NKeys;
 using Hermes.Sdk.TestSupport;
@@ -69,7 +70,7 @@ public sealed class SeedTests
         await using SeedFixture seed = await SeedFixture.PlantAsync();
         (_, JsonElement identity, _) = await seed.RunJsonAsync("identity", "new");
         using NKeyPair watcher = NKeyPair.Create(NKeyRole.User);
-        await using NatsServerProcess nats = await NatsServerProcess.StartAsync($"authorization {{ users = [ {{ nkey: \"{identity.GetProperty("nKey").GetString()}\" }}, {{ nkey: \"{watcher.PublicKey.Value}\" }} ] }}");
+        await using NatsTestServer nats = await NatsTestServer.StartAsync(NatsTestServer.NKeyAuthorization(identity.GetProperty("nKey").GetString()!, watcher.PublicKey.Value));
         File.WriteAllText(seed.ConfigPath, seed.Config().Replace("fleet:\n  name: timmy", $"fleet:\n  name: timmy\n  nats_url: {nats.Url}", StringComparison.Ordinal));
         await seed.RunAsync("soul", "pin");
         await seed.RunAsync("safety", "run", "--samples", "1");

@@ -1,22 +1,22 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace Hermes.Sdk.TestSupport;
+namespace Hermes.Sdk.Fleet.Testing;
 
 /// <summary>
 /// A real <c>nats-server</c> (Debian package <c>nats-server</c>, or <c>$NATS_SERVER_BIN</c>) on a loopback port,
-/// with an optional JetStream store in a temporary folder. It can be killed and started again on the same port and
-/// store, to test recovery.
+/// with an optional JetStream store in a private temporary folder, for testing fleets (and for samples). It can be
+/// killed and started again on the same port and store, to test recovery.
 /// </summary>
-public sealed partial class NatsServerProcess : IAsyncDisposable
+public sealed partial class NatsTestServer : IAsyncDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly string _dir = Directory.CreateTempSubdirectory("hermes-nats-").FullName;
     private readonly string _configBody;
     private readonly bool _jetStream;
     private Process? _process;
     private readonly List<string> _log = [];
 
-    private NatsServerProcess(string configBody, bool jetStream)
+    private NatsTestServer(string configBody, bool jetStream)
     {
         _configBody = configBody;
         _jetStream = jetStream;
@@ -40,10 +40,15 @@ public sealed partial class NatsServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a server with extra configuration (for example an <c>authorization</c> block).</summary>
-    public static async Task<NatsServerProcess> StartAsync(string configBody = "", bool jetStream = false, CancellationToken cancellationToken = default)
+    /// <summary>Starts a server with extra configuration (for example <see cref="NKeyAuthorization"/>).</summary>
+    /// <param name="configBody">Extra nats-server configuration.</param>
+    /// <param name="jetStream">Whether to enable JetStream with a file store in the server's temporary folder.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running server.</returns>
+    /// <exception cref="InvalidOperationException">nats-server is not installed, or exited.</exception>
+    public static async Task<NatsTestServer> StartAsync(string configBody = "", bool jetStream = false, CancellationToken cancellationToken = default)
     {
-        var server = new NatsServerProcess(configBody, jetStream);
+        var server = new NatsTestServer(configBody, jetStream);
         try
         {
             await server.StartProcessAsync(port: -1, cancellationToken);
@@ -55,6 +60,12 @@ public sealed partial class NatsServerProcess : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>An <c>authorization</c> block admitting exactly these NKey users (public keys, never seeds).</summary>
+    /// <param name="publicKeys">The users' public NKeys (<c>U…</c>).</param>
+    /// <returns>The configuration text.</returns>
+    public static string NKeyAuthorization(params IEnumerable<string> publicKeys) =>
+        $"authorization {{ users = [ {string.Join(", ", publicKeys.Select(k => $"{{ nkey: \"{k}\" }}"))} ] }}";
 
     /// <summary>Kills the server process abruptly (SIGKILL), as a crash would.</summary>
     public async Task KillAsync()
@@ -74,7 +85,13 @@ public sealed partial class NatsServerProcess : IAsyncDisposable
     {
         await KillAsync();
         _process?.Dispose();
-        _dir.Dispose();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
     }
 
     private async Task StartProcessAsync(int port, CancellationToken cancellationToken)
@@ -82,8 +99,8 @@ public sealed partial class NatsServerProcess : IAsyncDisposable
         string binary = Environment.GetEnvironmentVariable("NATS_SERVER_BIN") is { Length: > 0 } custom ? custom : FindOnPath("nats-server")
             ?? throw new InvalidOperationException("nats-server is not installed: the fleet and identity tests start a real server. Install it (Debian: apt-get install -y nats-server) or set NATS_SERVER_BIN.");
 
-        string config = _dir.Combine("nats.conf");
-        string store = _dir.Combine("jetstream").Replace("\\", "/", StringComparison.Ordinal);
+        string config = Path.Combine(_dir, "nats.conf");
+        string store = Path.Combine(_dir, "jetstream").Replace("\\", "/", StringComparison.Ordinal);
         File.WriteAllText(config, $$"""
             listen: "127.0.0.1:{{port}}"
             {{(_jetStream ? $"jetstream {{ store_dir: \"{store}\", max_memory_store: 64MB, max_file_store: 512MB }}" : string.Empty)}}
