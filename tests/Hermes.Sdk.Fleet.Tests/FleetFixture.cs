@@ -42,6 +42,19 @@ internal sealed class FleetFixture : IAsyncDisposable
         return bus;
     }
 
+    /// <summary>Connects each agent and has it work the tier with the same handler; dispose the result to stop them all.</summary>
+    public async Task<IAsyncDisposable> WorkAllAsync(IEnumerable<string> agents, string tier, FleetTaskHandler handler, Action<FleetOptions>? configure = null)
+    {
+        var working = new Workers();
+        foreach (string agent in agents)
+        {
+            FleetBus bus = await ConnectAsync(agent, configure);
+            working.Add(await bus.WorkAsync(tier, handler));
+        }
+
+        return working;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (FleetBus bus in _buses)
@@ -55,5 +68,17 @@ internal sealed class FleetFixture : IAsyncDisposable
         }
 
         await Server.DisposeAsync();
+    }
+}
+
+/// <summary>Several workers stopped together.</summary>
+internal sealed class Workers : List<IAsyncDisposable>, IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        foreach (IAsyncDisposable worker in this)
+        {
+            await worker.DisposeAsync();
+        }
     }
 }

@@ -93,21 +93,16 @@ public sealed class FleetTests
             await boss.EnqueueAsync(new FleetTask { Kind = "work", Tier = "deep", IdempotencyKey = $"task-{i}", Payload = JsonSerializer.SerializeToElement(i) });
         }
 
-        var working = new List<IAsyncDisposable>();
-        foreach (string worker in workers)
+        await using IAsyncDisposable working = await fx.WorkAllAsync(workers, "deep", async (task, ct) =>
         {
-            FleetBus bus = await fx.ConnectAsync(worker);
-            working.Add(await bus.WorkAsync("deep", async (task, ct) =>
+            await Task.Delay(5, ct);
+            if (executions.AddOrUpdate(task.Key, 1, (_, n) => n + 1) == 1 && executions.Count == Tasks)
             {
-                await Task.Delay(5, ct);
-                if (executions.AddOrUpdate(task.Key, 1, (_, n) => n + 1) == 1 && executions.Count == Tasks)
-                {
-                    finished.TrySetResult();
-                }
+                finished.TrySetResult();
+            }
 
-                return null;
-            }));
-        }
+            return null;
+        });
 
         // Crash the server mid-run, then start it again on the same store.
         while (executions.Count < Tasks / 4)
@@ -126,10 +121,6 @@ public sealed class FleetTests
         Assert.InRange(atCrash, Tasks / 4, Tasks - 1);
         Assert.Equal(Tasks, executions.Count);
         Assert.All(executions, kv => Assert.True(kv.Value == 1, $"{kv.Key} ran {kv.Value} times"));
-        foreach (IAsyncDisposable w in working)
-        {
-            await w.DisposeAsync();
-        }
     }
 
     [Fact]
@@ -138,26 +129,17 @@ public sealed class FleetTests
         await using FleetFixture fx = await FleetFixture.StartAsync("boss", "w1", "w2");
         FleetBus boss = await fx.ConnectAsync("boss");
         int runs = 0;
-        var working = new List<IAsyncDisposable>();
-        foreach (string name in new[] { "w1", "w2" })
+        await using IAsyncDisposable working = await fx.WorkAllAsync(["w1", "w2"], "deep", async (_, ct) =>
         {
-            FleetBus worker = await fx.ConnectAsync(name, o => o.AckWait = TimeSpan.FromSeconds(1));
-            working.Add(await worker.WorkAsync("deep", async (_, ct) =>
-            {
-                Interlocked.Increment(ref runs);
-                await Task.Delay(TimeSpan.FromSeconds(3.5), ct); // like a slow model: three and a half leases
-                return null;
-            }));
-        }
+            Interlocked.Increment(ref runs);
+            await Task.Delay(TimeSpan.FromSeconds(3.5), ct); // like a slow model: three and a half leases
+            return null;
+        }, o => o.AckWait = TimeSpan.FromSeconds(1));
 
         await boss.EnqueueAsync(new FleetTask { Kind = "think", Tier = "deep", IdempotencyKey = "slow-1" });
         await WaitUntilAllSettledAsync(boss);
 
         Assert.Equal(1, Volatile.Read(ref runs));
-        foreach (IAsyncDisposable w in working)
-        {
-            await w.DisposeAsync();
-        }
     }
 
     [Fact]
