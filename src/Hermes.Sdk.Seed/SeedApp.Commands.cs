@@ -216,6 +216,7 @@ public static partial class SeedApp
         create.SetAction((parse, ct) => ExecuteAsync(options, parse.GetValue(json), async s =>
         {
             using SkillLibrary library = Library(s);
+            Directory.CreateDirectory(SkillRootPath(s, s.Config.SkillRoots[0])); // where new skills are written
             Skill skill = await library.CreateAsync(
                 new SkillDraft
                 {
@@ -240,14 +241,16 @@ public static partial class SeedApp
         var libraryOptions = new SkillLibraryOptions();
         foreach (string root in s.Config.SkillRoots)
         {
-            string path = root.StartsWith('~') ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), root.TrimStart('~', '/')) : Path.Combine(s.Options.Directory, root);
-            libraryOptions.Roots.Add(new SkillRoot(libraryOptions.Roots.Count == 0 ? "seed" : root, path));
+            libraryOptions.Roots.Add(new SkillRoot(libraryOptions.Roots.Count == 0 ? "seed" : root, SkillRootPath(s, root)));
         }
 
         libraryOptions.WriteRoot = libraryOptions.Roots[0].Name;
-        Directory.CreateDirectory(libraryOptions.Roots[0].Path);
         return new SkillLibrary(Options.Create(libraryOptions), s.Logging.CreateLogger<SkillLibrary>());
     }
+
+    /// <summary>A skill root of config.yaml: relative to the seed, or to the home folder with <c>~</c>.</summary>
+    private static string SkillRootPath(SeedSession s, string root) =>
+        root.StartsWith('~') ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), root.TrimStart('~', '/')) : Path.Combine(s.Options.Directory, root);
 
     internal static async Task<SkillValidationResult> ValidateSkillsAsync(SeedSession s, CancellationToken ct)
     {

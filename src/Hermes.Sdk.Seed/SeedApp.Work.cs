@@ -137,8 +137,7 @@ public static partial class SeedApp
             return new SeedOutput(notCleared, console => console.MarkupLine(Status(false, "not started: run `safety run` until every model of the chain is cleared")), NotReady);
         }
 
-        using var chain = new ModelChain(config.Chain, loggerFactory: s.Logging, environment: s.Env);
-        using IChatClient agent = new ChatClientBuilder(chain).UseConscience(conscience).Build();
+        using IChatClient agent = new ChatClientBuilder(new ModelChain(config.Chain, loggerFactory: s.Logging, environment: s.Env)).UseConscience(conscience).Build(); // owns the chain
         using GiteaClient gitea = Gitea(s, config.Gitea.TokenEnvironmentVariable);
         GiteaTaskQueue queue = Queue(s, gitea);
         var handled = new List<HandledIssue>();

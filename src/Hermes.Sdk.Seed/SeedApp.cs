@@ -119,6 +119,7 @@ public static partial class SeedApp
         SkillException e => e.Diagnostics.Count > 0 ? [.. e.Diagnostics.Select(d => d.ToString())] : [e.Message],
         InsecureKeyFileException e => [e.Message],
         IdentityExistsException e => [$"{e.Directory}: the identity of '{e.AgentName}' already exists; not overwritten (identity show prints it)."],
+        ArgumentNullException => null, // a bug, not bad input
         SoulException or SeedInputException or FileNotFoundException or InvalidDataException or ArgumentException => [ex.Message],
         _ => null,
     };
