@@ -525,7 +525,7 @@ public sealed partial class FleetBus : IAsyncDisposable
             return;
         }
 
-        var lease = new ClaimLease(revision);
+        var lease = new StrongBox<ulong>(revision); // renewals move the revision on; read once the renewing loop has stopped
         TaskResult result;
         await using (new BackgroundLoop(renew => RenewWhileRunningAsync(msg, task.Key, lease, renew)))
         {
@@ -534,7 +534,7 @@ public sealed partial class FleetBus : IAsyncDisposable
 
         if (!result.Ok)
         {
-            await ReleaseClaimAsync(task.Key, lease.Revision, ct).ConfigureAwait(false);
+            await ReleaseClaimAsync(task.Key, lease.Value, ct).ConfigureAwait(false);
             if (delivered >= _options.MaxDeliver)
             {
                 await DeadLetterAsync("poison", msg.Subject, $"task {task.Id} failed {delivered} times; last error: {result.Error}", msg.Data, delivered, ct).ConfigureAwait(false);
@@ -550,7 +550,7 @@ public sealed partial class FleetBus : IAsyncDisposable
             return;
         }
 
-        await MarkDoneAsync(task.Key, lease.Revision, ct).ConfigureAwait(false);
+        await MarkDoneAsync(task.Key, lease.Value, ct).ConfigureAwait(false);
         await PublishResultAsync(task, result, ct).ConfigureAwait(false);
         await msg.AckAsync(cancellationToken: ct).ConfigureAwait(false);
     }
@@ -565,11 +565,10 @@ public sealed partial class FleetBus : IAsyncDisposable
     {
         string entryKey = DoneKey(key);
         DateTimeOffset now = _time.GetUtcNow();
-        var running = new DoneRecord(DoneRecord.Running, Agent, now);
         NatsResult<NatsKVEntry<byte[]>> existing = await _done!.TryGetEntryAsync<byte[]>(entryKey, cancellationToken: ct).ConfigureAwait(false);
         if (!existing.Success)
         {
-            NatsResult<ulong> created = await _done.TryCreateAsync(entryKey, Record(running), cancellationToken: ct).ConfigureAwait(false);
+            NatsResult<ulong> created = await _done.TryCreateAsync(entryKey, RecordNow(DoneRecord.Running), cancellationToken: ct).ConfigureAwait(false);
             return created.Success ? (true, created.Value, null) : (false, 0, TimeSpan.FromMilliseconds(200));
         }
 
@@ -587,7 +586,7 @@ public sealed partial class FleetBus : IAsyncDisposable
             return (false, 0, wait < MinimumRetry ? MinimumRetry : wait); // another worker is on it, or may be about to say so
         }
 
-        NatsResult<ulong> updated = await _done.TryUpdateAsync(entryKey, Record(running), existing.Value.Revision, cancellationToken: ct).ConfigureAwait(false);
+        NatsResult<ulong> updated = await _done.TryUpdateAsync(entryKey, RecordNow(DoneRecord.Running), existing.Value.Revision, cancellationToken: ct).ConfigureAwait(false);
         if (updated.Success)
         {
             LogClaimTakeover(key, record?.Agent ?? "unknown");
@@ -602,7 +601,7 @@ public sealed partial class FleetBus : IAsyncDisposable
     private static readonly TimeSpan MinimumRetry = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Keeps a running task's claim and its JetStream delivery alive until the handler returns.</summary>
-    private async Task RenewWhileRunningAsync(NatsJSMsg<byte[]> msg, string key, ClaimLease lease, CancellationToken ct)
+    private async Task RenewWhileRunningAsync(NatsJSMsg<byte[]> msg, string key, StrongBox<ulong> lease, CancellationToken ct)
     {
         TimeSpan every = _options.AckWait / 3;
         while (true)
@@ -611,10 +610,10 @@ public sealed partial class FleetBus : IAsyncDisposable
             try
             {
                 await msg.AckProgressAsync(cancellationToken: ct).ConfigureAwait(false);
-                NatsResult<ulong> renewed = await _done!.TryUpdateAsync(DoneKey(key), Record(new DoneRecord(DoneRecord.Running, Agent, _time.GetUtcNow())), lease.Revision, cancellationToken: ct).ConfigureAwait(false);
+                NatsResult<ulong> renewed = await _done!.TryUpdateAsync(DoneKey(key), RecordNow(DoneRecord.Running), lease.Value, cancellationToken: ct).ConfigureAwait(false);
                 if (renewed.Success)
                 {
-                    lease.Revision = renewed.Value;
+                    lease.Value = renewed.Value;
                 }
                 else if (renewed.Error is NatsKVWrongLastRevisionException)
                 {
@@ -635,22 +634,11 @@ public sealed partial class FleetBus : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>The revision of a claim this worker holds; renewals move it on.</summary>
-    private sealed class ClaimLease(ulong revision)
-    {
-        private long _revision = (long)revision;
-
-        public ulong Revision
-        {
-            get => (ulong)Interlocked.Read(ref _revision);
-            set => Interlocked.Exchange(ref _revision, (long)value);
-        }
-    }
 
     /// <summary>Records the key as done, retrying through a lost connection: the work was done, the record must land.</summary>
     private async Task MarkDoneAsync(string key, ulong revision, CancellationToken ct)
     {
-        byte[] done = Record(new DoneRecord(DoneRecord.Done, Agent, _time.GetUtcNow()));
+        byte[] done = RecordNow(DoneRecord.Done);
         for (int attempt = 1; ; attempt++)
         {
             try
@@ -775,7 +763,8 @@ public sealed partial class FleetBus : IAsyncDisposable
 
     private static string DoneKey(string key) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    private static byte[] Record(DoneRecord record) => JsonSerializer.SerializeToUtf8Bytes(record, FleetJsonContext.Default.DoneRecord);
+    /// <summary>This agent's record of a key in the done bucket, stamped now.</summary>
+    private byte[] RecordNow(string state) => JsonSerializer.SerializeToUtf8Bytes(new DoneRecord(state, Agent, _time.GetUtcNow()), FleetJsonContext.Default.DoneRecord);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Heartbeat not sent.")]
     private partial void LogHeartbeatFailed(Exception exception);
