@@ -6,7 +6,6 @@ using Hermes.Sdk.Identity.Storage;
 using Hermes.Sdk.Models.Chain;
 using Hermes.Sdk.Models.Configuration;
 using Hermes.Sdk.Safety;
-using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace Hermes.Sdk.Seed;
@@ -107,7 +106,7 @@ public static partial class SeedApp
         checks.Add(Check("safety-tests.md", () =>
         {
             SafetyTestSet tests = SafetyTestSet.Load(s.TestSetPath);
-            return new SeedCheck("safety-tests.md", SeedCheckStatus.Ok, $"{tests.Prompts.Count} crisis prompts, {tests.Wrappers.Count} jailbreak wrappers");
+            return (SeedCheckStatus.Ok, $"{tests.Prompts.Count} crisis prompts, {tests.Wrappers.Count} jailbreak wrappers");
         }));
         if (config is null)
         {
@@ -118,17 +117,17 @@ public static partial class SeedApp
         checks.Add(new SeedCheck("skills", skills.Valid ? SeedCheckStatus.Ok : SeedCheckStatus.Failed, skills.Valid ? $"{skills.Skills} valid" : string.Join("; ", skills.Problems.Where(p => p.Severity == "error").Select(p => $"{p.File}:{p.Line}:{p.Column}: {p.Message}"))));
         checks.Add(await IdentityCheckAsync(s, config, ct).ConfigureAwait(false));
 
-        string[] missing = [.. config.Chain.Providers.Select(p => p.ApiKeyEnvironmentVariable).OfType<string>().Where(v => s.Env(v) is null).Distinct()];
-        checks.Add(new SeedCheck("API keys", missing.Length == 0 ? SeedCheckStatus.Ok : SeedCheckStatus.NeedsUser, missing.Length == 0 ? "every provider's key variable is set" : $"set {string.Join(", ", missing)} (the chain skips providers without keys)"));
+        IReadOnlyList<string> missing = ModelChainConfig.FindMissingApiKeys(config.Chain, s.Env);
+        checks.Add(new SeedCheck("API keys", missing.Count == 0 ? SeedCheckStatus.Ok : SeedCheckStatus.NeedsUser, missing.Count == 0 ? "every provider's key variable is set" : $"{string.Join(" ", missing)} (the chain skips providers without keys)"));
         checks.Add(await ChainCheckAsync(s, config, ct).ConfigureAwait(false));
 
-        var gate = new ShipGate(Options.Create(new SafetyOptions { SoulPath = s.SoulPath, TestSetPath = s.TestSetPath, ShipRecordsPath = s.ShipRecordsPath }));
-        foreach (ModelProviderOptions provider in config.Chain.Providers)
+        ShipGate gate = s.ShipGate();
+        foreach (string model in config.Chain.Providers.Select(SafetySuite.ModelIdOf))
         {
-            checks.Add(Check($"ship gate: {ModelId(provider)}", () =>
+            checks.Add(Check($"ship gate: {model}", () =>
             {
-                ShipClearance clearance = gate.Check(ModelId(provider));
-                return new SeedCheck($"ship gate: {ModelId(provider)}", clearance.Cleared ? SeedCheckStatus.Ok : clearance.Record is { Passed: false } ? SeedCheckStatus.Failed : SeedCheckStatus.NeedsUser, clearance.Cleared ? clearance.Reason : clearance.Reason + " (safety run)");
+                ShipClearance clearance = gate.Check(model);
+                return (clearance.Cleared ? SeedCheckStatus.Ok : clearance.Record is { Passed: false } ? SeedCheckStatus.Failed : SeedCheckStatus.NeedsUser, clearance.Cleared ? clearance.Reason : clearance.Reason + " (safety run)");
             }));
         }
 
@@ -156,11 +155,12 @@ public static partial class SeedApp
     }
 
     /// <summary>A check whose bad input (a missing or invalid file) is a failed line, not an exception.</summary>
-    private static SeedCheck Check(string name, Func<SeedCheck> check)
+    private static SeedCheck Check(string name, Func<(SeedCheckStatus Status, string Detail)> check)
     {
         try
         {
-            return check();
+            (SeedCheckStatus status, string detail) = check();
+            return new SeedCheck(name, status, detail);
         }
         catch (Exception ex) when (Problems(ex) is { } problems)
         {
@@ -174,9 +174,9 @@ public static partial class SeedApp
         SoulPinCheck pin = SoulLock.Check(soul);
         return pin.Status switch
         {
-            SoulPinStatus.Pinned => new SeedCheck("SOUL.md", SeedCheckStatus.Ok, $"pinned (sha256 {soul.Sha256[..12]}…)"),
-            SoulPinStatus.Unpinned => new SeedCheck("SOUL.md", SeedCheckStatus.NeedsUser, "not pinned yet: read it, make it yours, then run: soul pin"),
-            _ => new SeedCheck("SOUL.md", SeedCheckStatus.Failed, pin.Message),
+            SoulPinStatus.Pinned => (SeedCheckStatus.Ok, $"pinned (sha256 {soul.Sha256[..12]}…)"),
+            SoulPinStatus.Unpinned => (SeedCheckStatus.NeedsUser, "not pinned yet: read it, make it yours, then run: soul pin"),
+            _ => (SeedCheckStatus.Failed, pin.Message),
         };
     });
 

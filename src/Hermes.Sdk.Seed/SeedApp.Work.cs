@@ -4,7 +4,6 @@ using Hermes.Sdk.Fleet;
 using Hermes.Sdk.Gitea;
 using Hermes.Sdk.Identity.Storage;
 using Hermes.Sdk.Models.Chain;
-using Hermes.Sdk.Models.Configuration;
 using Hermes.Sdk.Safety;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -69,18 +68,8 @@ public static partial class SeedApp
         using GiteaClient admin = Gitea(s, s.Config.Gitea.AdminTokenEnvironmentVariable);
         string password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)); // used once to mint the token, then forgotten
         GiteaAccessToken token = await admin.SpawnAgentAccountAsync(wolf, $"{wolf}@local", password, WolfScopes, ct).ConfigureAwait(false);
-        Directory.CreateDirectory(Path.GetDirectoryName(tokenFile)!);
-        var secret = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            secret.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        await using (var stream = new FileStream(tokenFile, secret))
-        await using (var writer = new StreamWriter(stream))
-        {
-            await writer.WriteLineAsync((token.Sha1 ?? throw new InvalidDataException("Gitea returned the new token without its value.")).AsMemory(), ct).ConfigureAwait(false);
-        }
+        SecretFile.CreatePrivateDirectory(Path.GetDirectoryName(tokenFile)!);
+        SecretFile.CreateNew(tokenFile, System.Text.Encoding.UTF8.GetBytes((token.Sha1 ?? throw new InvalidDataException("Gitea returned the new token without its value.")) + "\n"));
 
         return new WolfResult(wolf, tokenFile, WolfScopes);
     }
@@ -124,8 +113,8 @@ public static partial class SeedApp
     {
         SeedConfig config = s.Config;
         Conscience conscience = Conscience.Load(new SafetyOptions { SoulPath = s.SoulPath, Locale = config.Locale, RequirePinnedSoul = true });
-        var gate = new ShipGate(Options.Create(new SafetyOptions { SoulPath = s.SoulPath, TestSetPath = s.TestSetPath, ShipRecordsPath = s.ShipRecordsPath }));
-        List<ShipClearance> refused = [.. config.Chain.Providers.Select(p => gate.Check(ModelId(p))).Where(c => !c.Cleared)];
+        ShipGate gate = s.ShipGate();
+        List<ShipClearance> refused = [.. config.Chain.Providers.Select(p => gate.Check(SafetySuite.ModelIdOf(p))).Where(c => !c.Cleared)];
         if (refused.Count > 0)
         {
             foreach (ShipClearance c in refused)
@@ -145,8 +134,8 @@ public static partial class SeedApp
         await using FleetPresence presence = await FleetPresence.JoinAsync(s, () => working, ct).ConfigureAwait(false);
         while (!ct.IsCancellationRequested)
         {
-            TaskClaim? claim = await ClaimUnansweredAsync(queue, gitea, config, ct).ConfigureAwait(false);
-            if (claim is null)
+            (TaskClaim Claim, GiteaIssue Issue, List<GiteaComment> Comments)? next = await ClaimUnansweredAsync(queue, gitea, config, ct).ConfigureAwait(false);
+            if (next is not { } taken)
             {
                 if (once)
                 {
@@ -162,8 +151,8 @@ public static partial class SeedApp
                 continue;
             }
 
-            working = claim.ToString();
-            handled.Add(await WorkAsync(s, queue, gitea, agent, claim, ct).ConfigureAwait(false));
+            working = taken.Claim.ToString();
+            handled.Add(await WorkAsync(s, queue, gitea, agent, taken.Claim, taken.Issue, taken.Comments, ct).ConfigureAwait(false));
             working = null;
             if (once)
             {
@@ -186,8 +175,8 @@ public static partial class SeedApp
         });
     }
 
-    /// <summary>The next ready issue this agent has not answered last (an answered issue waits for people), claimed.</summary>
-    private static async Task<TaskClaim?> ClaimUnansweredAsync(GiteaTaskQueue queue, GiteaClient gitea, SeedConfig config, CancellationToken ct)
+    /// <summary>The next ready issue this agent has not answered last (an answered issue waits for people), claimed, with its comments.</summary>
+    private static async Task<(TaskClaim Claim, GiteaIssue Issue, List<GiteaComment> Comments)?> ClaimUnansweredAsync(GiteaTaskQueue queue, GiteaClient gitea, SeedConfig config, CancellationToken ct)
     {
         await queue.InitializeAsync(ct).ConfigureAwait(false);
         await foreach (GiteaIssue issue in queue.ListReadyAsync(ct).ConfigureAwait(false))
@@ -200,18 +189,16 @@ public static partial class SeedApp
 
             if (await queue.TryClaimAsync(issue.Number, ct).ConfigureAwait(false) is { } claim)
             {
-                return claim;
+                return (claim, issue, comments);
             }
         }
 
         return null;
     }
 
-    private static async Task<HandledIssue> WorkAsync(SeedSession s, GiteaTaskQueue queue, GiteaClient gitea, IChatClient agent, TaskClaim claim, CancellationToken ct)
+    private static async Task<HandledIssue> WorkAsync(SeedSession s, GiteaTaskQueue queue, GiteaClient gitea, IChatClient agent, TaskClaim claim, GiteaIssue issue, List<GiteaComment> comments, CancellationToken ct)
     {
         SeedConfig config = s.Config;
-        GiteaIssue issue = await gitea.Api.GetIssueAsync(config.Gitea.Owner, config.Gitea.Repo, claim.Number, ct).ConfigureAwait(false);
-        List<GiteaComment> comments = await gitea.Api.ListCommentsAsync(config.Gitea.Owner, config.Gitea.Repo, claim.Number, ct).ConfigureAwait(false);
         await queue.StartAsync(claim, ct).ConfigureAwait(false);
         SeedWorkOutcome outcome;
         try
@@ -243,9 +230,6 @@ public static partial class SeedApp
                 return new HandledIssue(claim.Number, issue.Title, outcome.Comment is null ? "released" : "commented and released", outcome.AnsweredBy, outcome.Note);
         }
     }
-
-    /// <summary>The model id the safety suite records (and the ship gate checks): <c>provider-name/model</c>.</summary>
-    internal static string ModelId(ModelProviderOptions provider) => SafetySuite.ModelIdOf(provider);
 
     internal sealed record HandledIssue(long Issue, string Title, string Outcome, string? AnsweredBy, string? Note);
 

@@ -151,19 +151,8 @@ internal sealed class SeedSession : IDisposable
     {
         Options = options;
         Json = json;
-        Console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(options.Out),
-            Ansi = options.Out == System.Console.Out ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = options.Out == System.Console.Out ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        Progress = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(options.Error),
-            Ansi = options.Error == System.Console.Error ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = options.Error == System.Console.Error ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        });
+        Console = ConsoleOver(options.Out, System.Console.Out, InteractionSupport.No);
+        Progress = ConsoleOver(options.Error, System.Console.Error, InteractionSupport.Detect);
         if (options.LoggerFactory is null)
         {
             _ownedLogging = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b
@@ -202,6 +191,18 @@ internal sealed class SeedSession : IDisposable
     public string? Env(string name) => Options.Environment(name) is { Length: > 0 } value ? value : null;
 
     public void Warn(string message) => Options.Error.WriteLine("warning: " + message);
+
+    /// <summary>The ship gate over this seed's soul, test set and records.</summary>
+    public ShipGate ShipGate() => new(Microsoft.Extensions.Options.Options.Create(new SafetyOptions { SoulPath = SoulPath, TestSetPath = TestSetPath, ShipRecordsPath = ShipRecordsPath }));
+
+    /// <summary>Colour and live display only on the real terminal streams; plain text into anything else (tests, pipes to files).</summary>
+    private static IAnsiConsole ConsoleOver(TextWriter writer, TextWriter terminal, InteractionSupport interaction) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(writer),
+        Ansi = writer == terminal ? AnsiSupport.Detect : AnsiSupport.No,
+        ColorSystem = writer == terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        Interactive = interaction,
+    });
 
     public void Dispose() => _ownedLogging?.Dispose();
 }

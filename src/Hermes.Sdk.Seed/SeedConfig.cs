@@ -70,11 +70,12 @@ public sealed record SeedConfig(
 
         var problems = new List<ModelConfigProblem>();
         var reader = new Reader(full, problems);
-        YamlMappingNode root = reader.Root(File.ReadAllText(full)) ?? throw new SeedConfigException(problems);
+        string text = File.ReadAllText(full);
+        YamlMappingNode root = reader.Root(text) ?? throw new SeedConfigException(problems);
         ModelChainOptions? chain = null;
         try
         {
-            chain = ModelChainConfig.Load(full);
+            chain = ModelChainConfig.Parse(text, full);
         }
         catch (ModelConfigException ex)
         {
