@@ -17,14 +17,14 @@ public static partial class SeedApp
         var create = new Command("new", "Generate the agent's Nostr key and NKey and store them (key files 0600); print only the public parts.");
         create.SetAction((parse, ct) => ExecuteAsync(options, parse.GetValue(json), async s =>
         {
-            using AgentIdentity identity = await s.Identities().CreateAsync(s.Config.Agent, ct).ConfigureAwait(false);
+            using AgentIdentity identity = await s.Identities.CreateAsync(s.Config.Agent, ct).ConfigureAwait(false);
             return IdentityOutput(s, identity.PublicInfo, created: true);
         }));
 
         var show = new Command("show", "Print the agent's public identity (npub, public NKey), checking its key files.");
         show.SetAction((parse, ct) => ExecuteAsync(options, parse.GetValue(json), async s =>
         {
-            IdentityStore store = s.Identities();
+            IdentityStore store = s.Identities;
             if (!store.Exists(s.Config.Agent))
             {
                 throw new SeedInputException($"{store.GetAgentDirectory(s.Config.Agent)}: '{s.Config.Agent}' has no identity yet; run: identity new");
@@ -39,7 +39,7 @@ public static partial class SeedApp
 
     private static SeedOutput IdentityOutput(SeedSession s, AgentIdentityInfo info, bool created)
     {
-        var result = new IdentityResult(info.Name, info.Npub, info.NostrPublicKeyHex, info.NKeyPublicKey, s.Identities().GetAgentDirectory(info.Name), info.CreatedAt, created);
+        var result = new IdentityResult(info.Name, info.Npub, info.NostrPublicKeyHex, info.NKeyPublicKey, s.Identities.GetAgentDirectory(info.Name), info.CreatedAt, created);
         return new SeedOutput(result, console =>
         {
             var grid = new Grid().AddColumn().AddColumn();

@@ -182,7 +182,7 @@ public static partial class SeedApp
 
     private static async Task<SeedCheck> IdentityCheckAsync(SeedSession s, SeedConfig config, CancellationToken ct)
     {
-        IdentityStore store = s.Identities();
+        IdentityStore store = s.Identities;
         if (!store.Exists(config.Agent))
         {
             return new SeedCheck("identity", SeedCheckStatus.NeedsUser, "no keys yet: run: identity new");

@@ -257,7 +257,7 @@ public static partial class SeedApp
                 return new FleetPresence(null, null);
             }
 
-            using AgentIdentity identity = await s.Identities().LoadAsync(s.Config.Agent, ct).ConfigureAwait(false);
+            using AgentIdentity identity = await s.Identities.LoadAsync(s.Config.Agent, ct).ConfigureAwait(false);
             FleetBus bus;
             try
             {

@@ -146,6 +146,7 @@ internal sealed class SeedSession : IDisposable
 {
     private readonly ILoggerFactory? _ownedLogging;
     private SeedConfig? _config;
+    private IdentityStore? _identities;
 
     public SeedSession(SeedAppOptions options, bool json)
     {
@@ -186,7 +187,8 @@ internal sealed class SeedSession : IDisposable
     /// <summary>config.yaml, read once (bad input throws <see cref="SeedConfigException"/>).</summary>
     public SeedConfig Config => _config ??= SeedConfig.Load(ConfigPath);
 
-    public IdentityStore Identities() => new(new IdentityStoreOptions { RootDirectory = Options.IdentityRoot }, Logging.CreateLogger<IdentityStore>());
+    /// <summary>The identity store, made once per command.</summary>
+    public IdentityStore Identities => _identities ??= new(new IdentityStoreOptions { RootDirectory = Options.IdentityRoot }, Logging.CreateLogger<IdentityStore>());
 
     public string? Env(string name) => Options.Environment(name) is { Length: > 0 } value ? value : null;
 
