@@ -237,30 +237,33 @@ public sealed partial class GiteaTestServer
 
     private Task ListIssuesAsync(HttpContext c, string owner, string repo) => WithRepo(c, owner, repo, r =>
     {
-        List<GiteaIssue> issues;
+        List<GiteaIssue> page;
+        int total;
         lock (_gate)
         {
-            issues = Filter(c, r.Issues.Values).OrderByDescending(i => i.Number).Select(i => ToIssue(r, i)).ToList();
+            List<IssueState> matches = [.. Filter(c, r.Issues.Values).OrderByDescending(i => i.Number)];
+            (page, total) = (PageOf(c, matches, i => ToIssue(r, i)), matches.Count);
         }
 
-        return WritePageAsync(c, issues, Ctx.ListGiteaIssue);
+        return WritePageAsync(c, page, total, Ctx.ListGiteaIssue);
     });
 
     private Task SearchIssuesAsync(HttpContext c)
     {
-        List<GiteaIssue> issues;
+        List<GiteaIssue> page;
+        int total;
         string? owner = c.Request.Query["owner"].FirstOrDefault();
         lock (_gate)
         {
-            issues = _repos.Values
+            var matches = _repos.Values
                 .Where(r => owner is null || string.Equals(r.Repository.Owner?.Login, owner, StringComparison.OrdinalIgnoreCase))
                 .SelectMany(r => Filter(c, r.Issues.Values).Select(i => (r, i)))
                 .OrderByDescending(x => x.i.UpdatedAt)
-                .Select(x => ToIssue(x.r, x.i))
                 .ToList();
+            (page, total) = (PageOf(c, matches, x => ToIssue(x.r, x.i)), matches.Count);
         }
 
-        return WritePageAsync(c, issues, Ctx.ListGiteaIssue);
+        return WritePageAsync(c, page, total, Ctx.ListGiteaIssue);
     }
 
     /// <summary>Gitea's issue filters: state (default open), labels by name any-of (unknown names discarded), type, assignee, q.</summary>

@@ -177,15 +177,30 @@ public sealed partial class GiteaTestServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes one page with Gitea's headers: X-Total-Count and Link (next, last, first, prev).</summary>
-    private static Task WritePageAsync<T>(HttpContext context, IReadOnlyList<T> all, JsonTypeInfo<List<T>> type)
+    /// <summary>Writes one page of <paramref name="all"/> with Gitea's headers.</summary>
+    private static Task WritePageAsync<T>(HttpContext context, IReadOnlyList<T> all, JsonTypeInfo<List<T>> type) =>
+        WritePageAsync(context, PageOf(context, all, item => item), all.Count, type);
+
+    /// <summary>The request's page of <paramref name="all"/> (page and limit as Gitea reads them), projected item by item — only the page is.</summary>
+    private static List<T> PageOf<TSource, T>(HttpContext context, IEnumerable<TSource> all, Func<TSource, T> project)
+    {
+        (int page, int limit) = Paging(context);
+        return [.. all.Skip((page - 1) * limit).Take(limit).Select(project)];
+    }
+
+    private static (int Page, int Limit) Paging(HttpContext context)
     {
         int page = int.TryParse(context.Request.Query["page"], CultureInfo.InvariantCulture, out int p) && p > 0 ? p : 1;
         int limit = int.TryParse(context.Request.Query["limit"], CultureInfo.InvariantCulture, out int l) ? l : 0;
-        limit = limit <= 0 ? DefaultPagingNum : Math.Min(limit, MaxResponseItems); // silently clamped, as Gitea does
-        List<T> items = all.Skip((page - 1) * limit).Take(limit).ToList();
-        int last = Math.Max(1, (all.Count + limit - 1) / limit);
-        context.Response.Headers["X-Total-Count"] = all.Count.ToString(CultureInfo.InvariantCulture);
+        return (page, limit <= 0 ? DefaultPagingNum : Math.Min(limit, MaxResponseItems)); // silently clamped, as Gitea does
+    }
+
+    /// <summary>Writes one page with Gitea's headers: X-Total-Count (of <paramref name="total"/>) and Link (next, last, first, prev).</summary>
+    private static Task WritePageAsync<T>(HttpContext context, List<T> items, int total, JsonTypeInfo<List<T>> type)
+    {
+        (int page, int limit) = Paging(context);
+        int last = Math.Max(1, (total + limit - 1) / limit);
+        context.Response.Headers["X-Total-Count"] = total.ToString(CultureInfo.InvariantCulture);
         context.Response.Headers.AccessControlExposeHeaders = "X-Total-Count, Link";
         var links = new List<string>();
         string Url(int n)

@@ -339,7 +339,7 @@ public sealed partial class GiteaClient : IDisposable
         return new GiteaPage<T>(response.Content, limit, NextPage(response.Headers), response.Headers.Contains("Link"), TotalCount(response.Headers));
     }
 
-    private async ValueTask<int> MaxPageSizeAsync(CancellationToken cancellationToken)
+    internal async ValueTask<int> MaxPageSizeAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _maxPageSize) is > 0 and var known)
         {

@@ -40,7 +40,7 @@ public sealed class TaskQueueRaceTests
         Dictionary<long, string> believed = claims.ToDictionary(c => c.Number, c => c.Agent);
         foreach (GiteaIssue issue in after)
         {
-            Assert.Equal(["assigned:" + believed[issue.Number]], issue.Labels.Select(l => l.Name));
+            Assert.Equal(["assigned:" + believed[issue.Number], "ready"], issue.Labels.Select(l => l.Name).Order(StringComparer.Ordinal));
             Assert.Equal([believed[issue.Number]], issue.Assignees!.Select(a => a.Login));
         }
 

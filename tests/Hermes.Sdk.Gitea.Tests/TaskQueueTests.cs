@@ -12,7 +12,7 @@ public sealed class TaskQueueTests
     private const string R = ForgeFixture.Repo;
 
     [Fact]
-    public async Task A_claim_labels_the_issue_removes_ready_assigns_the_agent_and_survives_a_restart()
+    public async Task A_claim_is_one_label_write_plus_the_assignee_ready_goes_when_work_starts_and_it_survives_a_restart()
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
         List<long> numbers = await fx.SeedReadyAsync(3);
@@ -23,9 +23,11 @@ public sealed class TaskQueueTests
 
         Assert.NotNull(claim);
         Assert.Equal((numbers[0], "wolf-1", false), (claim.Number, claim.Agent, claim.Contested));
-        Assert.Equal(["assigned:wolf-1"], await fx.LabelsOfAsync(claim.Number));
+        Assert.Equal(["assigned:wolf-1", "ready"], await fx.LabelsOfAsync(claim.Number));
         Assert.Equal(["wolf-1"], (await fx.Api.GetIssueAsync(O, R, claim.Number)).Assignees!.Select(a => a.Login));
         Assert.Equal(numbers[1..], await queue.ListReadyAsync().Select(i => i.Number).Order().ToListAsync());
+        await queue.StartAsync(claim);
+        Assert.Equal(["assigned:wolf-1", "in-progress"], await fx.LabelsOfAsync(claim.Number));
 
         // A restarted agent finds its work again.
         GiteaTaskQueue restarted = ForgeFixture.Queue(fx.Client, "wolf-1");
@@ -89,7 +91,7 @@ public sealed class TaskQueueTests
         Assert.NotNull(await first.TryClaimAsync(numbers[0]));
         Assert.Null(await second.TryClaimAsync(numbers[0]));
         Assert.Null(await second.ClaimNextAsync());
-        Assert.Equal(["assigned:wolf-1"], await fx.LabelsOfAsync(numbers[0]));
+        Assert.Equal(["assigned:wolf-1", "ready"], await fx.LabelsOfAsync(numbers[0])); // a claim is one label write
     }
 
     [Fact]
@@ -131,7 +133,7 @@ public sealed class TaskQueueTests
         Assert.Null(await ForgeFixture.Queue(hooked, "wolf-1").ClaimNextAsync());
 
         Assert.NotNull(won);
-        Assert.Equal(["assigned:wolf-2"], await fx.LabelsOfAsync(numbers[0]));
+        Assert.Equal(["assigned:wolf-2", "ready"], await fx.LabelsOfAsync(numbers[0]));
         Assert.Equal(["wolf-2"], (await fx.Api.GetIssueAsync(O, R, numbers[0])).Assignees!.Select(a => a.Login));
     }
 
@@ -199,13 +201,13 @@ public sealed class TaskQueueTests
         await fx.SeedReadyAsync(1);
         GiteaTaskQueue queue = ForgeFixture.Queue(fx.Client, "wolf-1");
         TaskClaim claim = (await queue.ClaimNextAsync())!;
-        GiteaLabel mine = (await fx.Api.GetIssueLabelsAsync(O, R, claim.Number)).Single();
+        GiteaLabel mine = (await fx.Api.GetIssueLabelsAsync(O, R, claim.Number)).Single(l => l.Name == "assigned:wolf-1");
         await fx.Api.RemoveIssueLabelAsync(O, R, claim.Number, mine.Id); // an operator took it back
 
         var ex = await Assert.ThrowsAsync<TaskClaimLostException>(() => queue.StartAsync(claim));
 
         Assert.Equal(claim, ex.Claim);
-        Assert.Empty(await fx.LabelsOfAsync(claim.Number)); // nothing was written
+        Assert.Equal(["ready"], await fx.LabelsOfAsync(claim.Number)); // nothing was written
         await Assert.ThrowsAsync<TaskClaimLostException>(() => queue.ReportProgressAsync(claim, "still here"));
         Assert.Empty(await fx.Api.ListCommentsAsync(O, R, claim.Number));
     }
@@ -255,7 +257,7 @@ public sealed class TaskQueueTests
         IReadOnlyList<ReapedClaim> reaped = await queue.ReapStaleAsync();
 
         Assert.Equal(["wolf-2"], reaped.Single().Agents);
-        Assert.Equal(["assigned:wolf-1"], await fx.LabelsOfAsync(claim.Number));
+        Assert.Equal(["assigned:wolf-1", "ready"], await fx.LabelsOfAsync(claim.Number));
         await queue.StartAsync(claim); // still held
     }
 
@@ -271,7 +273,7 @@ public sealed class TaskQueueTests
         TaskClaim? claim = await queue.ClaimNextAsync();
 
         Assert.NotNull(claim);
-        Assert.Equal(["assigned:wolf-1"], await fx.LabelsOfAsync(claim.Number));
+        Assert.Equal(["assigned:wolf-1", "ready"], await fx.LabelsOfAsync(claim.Number));
     }
 
     [Theory]
@@ -286,7 +288,9 @@ public sealed class TaskQueueTests
     [InlineData(new[] { "assigned:wolf-1", "assigned:wolf-2" }, new string[0], TaskLane.Ambiguous, "claimed by several agents (wolf-1, wolf-2)")]
     [InlineData(new[] { "assigned:wolf-1", "in-progress", "blocked" }, new string[0], TaskLane.Ambiguous, "several lane labels (in-progress, blocked)")]
     [InlineData(new[] { "in-progress" }, new string[0], TaskLane.Ambiguous, "labelled 'in-progress' but nobody holds or is assigned it")]
-    [InlineData(new[] { "assigned:wolf-1", "ready" }, new string[0], TaskLane.Ambiguous, "labelled 'ready' yet held by wolf-1")]
+    [InlineData(new[] { "assigned:wolf-1", "ready" }, new[] { "wolf-1" }, TaskLane.Assigned, null)]
+    [InlineData(new[] { "assigned:wolf-1", "ready", "in-progress" }, new[] { "wolf-1" }, TaskLane.Ambiguous, "labelled 'ready' yet 'in-progress'")]
+    [InlineData(new[] { "ready" }, new[] { "alice" }, TaskLane.Ambiguous, "labelled 'ready' yet assigned to alice with no claim")]
     [InlineData(new[] { "assigned:wolf-1" }, new[] { "wolf-2" }, TaskLane.Ambiguous, "claimed by wolf-1 but assigned to wolf-2")]
     public void The_board_derives_each_lane_from_labels_and_assignees_and_says_when_it_is_ambiguous(string[] labels, string[] assignees, TaskLane lane, string? ambiguity)
     {

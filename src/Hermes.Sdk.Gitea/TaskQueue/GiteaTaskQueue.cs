@@ -23,8 +23,9 @@ namespace Hermes.Sdk.Gitea;
 /// on. Exactly one agent ever believes it holds an issue.
 /// </para>
 /// <para>
-/// The winner then removes <c>ready</c> and (by default) becomes the assignee. Lifecycle calls move the issue through
-/// the command center's lanes: <see cref="StartAsync"/> (in progress), <see cref="BlockAsync"/>,
+/// The winner (by default) becomes the assignee; <c>ready</c> stays until the work moves to a lane, so the claim itself
+/// is the blueprint's single label write. Lifecycle calls move the issue through the command center's lanes:
+/// <see cref="StartAsync"/> (in progress), <see cref="BlockAsync"/>,
 /// <see cref="LinkPullRequestAsync"/> (in review), <see cref="ReleaseAsync"/> (back to ready) and
 /// <see cref="CompleteAsync"/> (closed). Each first checks the claim is still held and throws
 /// <see cref="TaskClaimLostException"/> when it is not. <see cref="ReapStaleAsync"/> returns silent claims to ready.
@@ -34,20 +35,37 @@ namespace Hermes.Sdk.Gitea;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "The blueprint's name for it: the label task queue.")]
 public sealed partial class GiteaTaskQueue
 {
-    /// <summary>How many ready issues a full read of the queue keeps as candidates at most.</summary>
-    private const int MaxCandidates = 500;
-
-    /// <summary>The size of the one page a refill reads first.</summary>
+    /// <summary>
+    /// The smallest page the ready list is read by. Sharing it out, the fleet's agents use pages of about the list's
+    /// length over the fleet's size (up to the forge's largest page): every agent derives the same size from the same
+    /// counts, so their pages line up, and a share costs few reads.
+    /// </summary>
     private const int CandidatePage = 10;
+
+    /// <summary>How many other agents' pages a refill looks at once its own are used up.</summary>
+    private const int StealPages = 2;
+
+    /// <summary>
+    /// How many refills one claim may use — each found candidates that others took first — before it answers "nothing
+    /// for now" rather than chase a queue that is being emptied under it (or an issue that cannot be labelled).
+    /// </summary>
+    private const int MaxRefills = 64;
+
+    /// <summary>How long read candidates are trusted; older ones are read afresh instead of written to blindly.</summary>
+    private static readonly TimeSpan CandidateLifetime = TimeSpan.FromSeconds(10);
 
     private readonly GiteaClient _client;
     private readonly GiteaTaskQueueOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly ConcurrentQueue<GiteaIssue> _candidates = new();
+    private readonly ConcurrentQueue<(GiteaIssue Issue, bool Theirs)> _candidates = new();
     private Task? _initialization;
-    private long _readyTotal;
-    private long _refills;
+    private long _candidatesReadAt;
+    private long _readyTotal = -1;
+    private int _pageSize = CandidatePage;
+    private int _homeRound;
+    private long _roundStartedAt;
+    private string[] _roster = [];
 
     /// <summary>Creates the queue. Call <see cref="InitializeAsync"/> first, or let the first operation do it.</summary>
     /// <param name="client">The agent's Gitea client (its own token).</param>
@@ -128,6 +146,8 @@ public sealed partial class GiteaTaskQueue
         {
             await _client.CreateLabelOrFindAsync(Owner, Repo, name, color, description, cancellationToken).ConfigureAwait(false); // listed above: missing
         }
+
+        SetRoster(existing.Append(_options.ClaimLabel));
     }
 
     /// <summary>Open issues waiting to be claimed: labelled ready, no claim label, not pull requests.</summary>
@@ -160,36 +180,47 @@ public sealed partial class GiteaTaskQueue
 
     /// <summary>
     /// Claims the next ready issue: tries candidates in this agent's order (see
-    /// <see cref="GiteaTaskQueueOptions.SpreadClaims"/>) until one claim is won.
+    /// <see cref="GiteaTaskQueueOptions.SpreadClaims"/>) until one claim is won. A claim is one label write; <c>ready</c>
+    /// stays on the issue until <see cref="StartAsync"/> (or any lane move) takes it off, and the claim label keeps
+    /// other agents away meanwhile.
     /// </summary>
     /// <param name="cancellationToken">Cancels the claim.</param>
-    /// <returns>The claim, or null when no ready work is left.</returns>
+    /// <returns>
+    /// The claim, or null when no ready work is left for this agent now (with spreading, a few stragglers in busy
+    /// agents' shares are left to them; ask again later).
+    /// </returns>
     public async Task<TaskClaim?> ClaimNextAsync(CancellationToken cancellationToken = default)
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        bool refilled = false;
-        while (true)
+        if (_time.GetElapsedTime(Volatile.Read(ref _candidatesReadAt)) > CandidateLifetime)
+        {
+            _candidates.Clear();
+        }
+
+        for (int refills = 0; ;)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!_candidates.TryDequeue(out GiteaIssue? issue))
+            if (!_candidates.TryDequeue(out (GiteaIssue Issue, bool Theirs) candidate))
             {
-                if (refilled || !await RefillCandidatesAsync(cancellationToken).ConfigureAwait(false))
+                if (refills++ == MaxRefills || !await RefillCandidatesAsync(cancellationToken).ConfigureAwait(false))
                 {
                     return null;
                 }
 
-                refilled = true;
                 continue;
             }
 
-            if (await ClaimCoreAsync(issue, cancellationToken).ConfigureAwait(false) is { } claim)
+            if (await ClaimCoreAsync(candidate.Issue, cancellationToken).ConfigureAwait(false) is { } claim)
             {
                 return claim;
             }
 
-            // Lost a race: the cached candidates are likely taken too. Read the queue afresh.
-            _candidates.Clear();
-            refilled = false;
+            if (!_options.SpreadClaims || candidate.Theirs)
+            {
+                // Without spreading everyone goes for the oldest first, and helping with another's share met its owner
+                // or another helper: either way the rest of these candidates are contended. Read the queue afresh.
+                _candidates.Clear();
+            }
         }
     }
 
@@ -398,7 +429,8 @@ public sealed partial class GiteaTaskQueue
             holders.Length > 1 ? $"claimed by several agents ({string.Join(", ", holders)}): a race not yet settled"
             : statuses.Length > 1 ? $"several lane labels ({string.Join(", ", statuses)})"
             : holders.Length == 0 && assignees.Length == 0 && statuses.Length > 0 ? $"labelled '{statuses[0]}' but nobody holds or is assigned it"
-            : (holders.Length > 0 || assignees.Length > 0) && ready ? $"labelled '{options.ReadyLabel}' yet held by {string.Join(", ", holders.Concat(assignees).Distinct())}"
+            : ready && statuses.Length > 0 ? $"labelled '{options.ReadyLabel}' yet '{statuses[0]}'"
+            : ready && holders.Length == 0 && assignees.Length > 0 ? $"labelled '{options.ReadyLabel}' yet assigned to {string.Join(", ", assignees)} with no claim"
             : holders.Length == 1 && assignees.Length > 0 && !assignees.Contains(holders[0], StringComparer.OrdinalIgnoreCase) ? $"claimed by {holders[0]} but assigned to {string.Join(", ", assignees)}"
             : null;
 
@@ -437,7 +469,10 @@ public sealed partial class GiteaTaskQueue
             .First();
     }
 
-    /// <summary>The claim protocol on one issue: write, verify, arbitrate, then take it (or step back).</summary>
+    /// <summary>
+    /// The claim protocol on one issue: one label write, verified by the labels the forge answers it with; the timeline
+    /// when contested; then the assignee. <c>ready</c> stays until the work moves to a lane, so a claim is one write.
+    /// </summary>
     private async Task<TaskClaim?> ClaimCoreAsync(GiteaIssue issue, CancellationToken cancellationToken)
     {
         using Activity? activity = GiteaDiagnostics.ActivitySource.StartActivity("hermes.gitea.claim");
@@ -448,7 +483,7 @@ public sealed partial class GiteaTaskQueue
         bool contested = false;
         if (after is not null && !HasLabel(after, _options.ReadyLabel))
         {
-            // No longer ready: another agent won it and took it out of the queue (or a person did). Not ours to take.
+            // No longer ready: its holder has started it (or a person took it out of the queue). Not ours to take.
             await RemoveLabelsAsync(issue.Number, after, [_options.ClaimLabel], cancellationToken).ConfigureAwait(false);
             after = null;
             LogNotClaimable(issue.Number);
@@ -472,30 +507,29 @@ public sealed partial class GiteaTaskQueue
         }
 
         var claim = new TaskClaim(Owner, Repo, issue.Number, issue.Title, _options.Agent, contested);
-        try
+        if (_options.AssignOnClaim && !(issue.Assignees ?? []).Any(a => IsAgent(a.Login)))
         {
-            Task ready = RemoveLabelsAsync(issue.Number, after, [_options.ReadyLabel], cancellationToken);
-            Task assign = _options.AssignOnClaim && !(issue.Assignees ?? []).Any(a => IsAgent(a.Login))
-                ? Api.EditIssueAsync(Owner, Repo, issue.Number, new EditIssueOption { Assignees = [.. (issue.Assignees ?? []).Select(a => a.Login), _options.Agent] }, cancellationToken)
-                : Task.CompletedTask;
-            await Task.WhenAll(ready, assign).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Do not keep a half-taken issue: give it back, then report the failure.
-            LogClaimRollback(ex, issue.Number);
             try
             {
-                GiteaIssue current = await Api.GetIssueAsync(Owner, Repo, issue.Number, CancellationToken.None).ConfigureAwait(false);
-                await ReturnToReadyAsync(current, _options.Agent, CancellationToken.None).ConfigureAwait(false);
+                await Api.EditIssueAsync(Owner, Repo, issue.Number, new EditIssueOption { Assignees = [.. (issue.Assignees ?? []).Select(a => a.Login), _options.Agent] }, cancellationToken).ConfigureAwait(false);
             }
-            catch (GiteaException rollback)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogRollbackFailed(rollback, issue.Number);
-            }
+                // Do not keep a half-taken issue: give it back, then report the failure.
+                LogClaimRollback(ex, issue.Number);
+                try
+                {
+                    GiteaIssue current = await Api.GetIssueAsync(Owner, Repo, issue.Number, CancellationToken.None).ConfigureAwait(false);
+                    await ReturnToReadyAsync(current, _options.Agent, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (GiteaException rollback)
+                {
+                    LogRollbackFailed(rollback, issue.Number);
+                }
 
-            Record(activity, "failed");
-            throw;
+                Record(activity, "failed");
+                throw;
+            }
         }
 
         Record(activity, "won");
@@ -515,62 +549,196 @@ public sealed partial class GiteaTaskQueue
     }
 
     /// <summary>
-    /// Reads claim candidates. Cheap first: one small page of the ready list — with <see cref="GiteaTaskQueueOptions.SpreadClaims"/>
-    /// a page picked by the agent's hash, so agents read different parts of the queue; otherwise the last page (Gitea
-    /// lists newest first), oldest first. A few tries, then the whole list, which is the definitive answer to "is
-    /// anything left?".
+    /// Reads claim candidates so that a fleet rarely writes to the same issue. With
+    /// <see cref="GiteaTaskQueueOptions.SpreadClaims"/> the agents share out the ready list by pages: the fleet's roster is
+    /// the claim labels in the repository, and the agent ranked <c>r</c> of <c>n</c> reads pages <c>r+1</c>,
+    /// <c>r+1+n</c>, … oldest issue first. With its own pages used up it helps with a few of the others', in its own
+    /// shuffled order. Without spreading, everyone reads the oldest page, oldest first. Then two counts say whether
+    /// anything unclaimed is left at all; only if so is the queue read until some is found.
     /// </summary>
+    /// <returns>False when no ready, unclaimed issue is left.</returns>
     private async Task<bool> RefillCandidatesAsync(CancellationToken cancellationToken)
     {
-        for (int attempt = 0; attempt < 3; attempt++)
+        if (_options.SpreadClaims)
         {
-            long total = Volatile.Read(ref _readyTotal);
-            int pages = total > 0 ? (int)Math.Min(int.MaxValue, (total + CandidatePage - 1) / CandidatePage) : 1;
-            int page = _options.SpreadClaims ? 1 + (int)(SpreadKey(_options.Agent, Interlocked.Increment(ref _refills)) % (ulong)pages) : pages;
-            GiteaPage<GiteaIssue> ready = await _client.FetchPageAsync(
-                (p, limit, ct) => Api.ListIssuesAsync(Owner, Repo, "open", _options.ReadyLabel, "issues", null, null, p, limit, ct),
-                page,
-                CandidatePage,
-                cancellationToken).ConfigureAwait(false);
-            if (ready.TotalCount is { } count)
+            if (_time.GetElapsedTime(Volatile.Read(ref _roundStartedAt)) > CandidateLifetime)
             {
-                Volatile.Write(ref _readyTotal, count);
-                if (count == 0)
+                // A new round of this agent's own pages (new work lands on them too): first learn who is in the fleet
+                // now, so everyone's pages line up.
+                await RefreshRosterAsync(cancellationToken).ConfigureAwait(false);
+                if (await CountOpenIssuesAsync(_options.ReadyLabel, cancellationToken).ConfigureAwait(false) is { } total)
                 {
-                    return false;
+                    Volatile.Write(ref _readyTotal, total);
+                    int fleet = Math.Max(1, Volatile.Read(ref _roster).Length);
+                    int share = (int)Math.Min(int.MaxValue, (total + fleet - 1) / fleet);
+                    Volatile.Write(ref _pageSize, Math.Clamp(share, CandidatePage, await _client.MaxPageSizeAsync(cancellationToken).ConfigureAwait(false)));
+                }
+
+                Volatile.Write(ref _homeRound, 0);
+                Volatile.Write(ref _roundStartedAt, _time.GetTimestamp());
+            }
+
+            while (NextHomePage() is { } page)
+            {
+                if (EnqueueCandidates(await ReadReadyPageAsync(page, cancellationToken).ConfigureAwait(false), CandidateOrder.OldestFirst))
+                {
+                    return true;
                 }
             }
 
-            if (EnqueueCandidates(ready.Items))
+            foreach (int page in OthersPages())
+            {
+                if (EnqueueCandidates(NewerHalf(await ReadReadyPageAsync(page, cancellationToken).ConfigureAwait(false)), CandidateOrder.Theirs))
+                {
+                    return true;
+                }
+            }
+        }
+        else
+        {
+            if (EnqueueCandidates(await ReadReadyPageAsync(PageCount(), cancellationToken).ConfigureAwait(false), CandidateOrder.OldestFirst))
             {
                 return true;
             }
+
+            await RefreshRosterAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var all = new List<GiteaIssue>();
-        await foreach (GiteaIssue issue in ListReadyAsync(cancellationToken).ConfigureAwait(false))
+        // Is anything unclaimed left? With spreading, a few stragglers — no more than there are other agents, each
+        // finishing its own pages — are left to their owners rather than chased through the whole list.
+        long unclaimed = await CountUnclaimedReadyAsync(cancellationToken).ConfigureAwait(false);
+        if (unclaimed > (_options.SpreadClaims ? Volatile.Read(ref _roster).Length - 1 : 0)
+            && (await ScanReadyAsync(cancellationToken).ConfigureAwait(false)) is var found
+            && (_options.SpreadClaims ? EnqueueCandidates(NewerHalf(found), CandidateOrder.Theirs) : EnqueueCandidates(found, CandidateOrder.OldestFirst)))
         {
-            all.Add(issue);
-            if (all.Count == MaxCandidates)
-            {
-                break;
-            }
+            return true;
         }
 
-        return EnqueueCandidates(all);
+        Volatile.Write(ref _roundStartedAt, 0); // nothing left: next time, start a new round
+        return false;
     }
 
-    private bool EnqueueCandidates(IEnumerable<GiteaIssue> issues)
+    /// <summary>Of the claimable issues in another agent's share, the newer half: its owner works from the oldest end.</summary>
+    private IEnumerable<GiteaIssue> NewerHalf(IEnumerable<GiteaIssue> theirs)
+    {
+        List<GiteaIssue> claimable = [.. theirs.Where(IsClaimable).OrderByDescending(i => i.Number)];
+        return claimable.Take((claimable.Count + 1) / 2);
+    }
+
+    /// <summary>This agent's next own page of the ready list, or null when they are used up.</summary>
+    private int? NextHomePage()
+    {
+        string[] roster = Volatile.Read(ref _roster);
+        int rank = Math.Max(0, Array.IndexOf(roster, _options.Agent));
+        int round = Interlocked.Increment(ref _homeRound) - 1;
+        long page = rank + 1 + ((long)round * Math.Max(1, roster.Length));
+
+        // Before the first read the length of the queue is unknown: read the first own page and learn it.
+        return Volatile.Read(ref _readyTotal) < 0 ? (round == 0 ? (int)page : null)
+            : page <= PageCount() ? (int)page
+            : null;
+    }
+
+    private enum CandidateOrder
+    {
+        /// <summary>By issue number: the order work was filed.</summary>
+        OldestFirst,
+
+        /// <summary>Another agent's share: in this agent's own stable shuffle, so helpers rarely pick the same issue.</summary>
+        Theirs,
+    }
+
+    /// <summary>A few pages of other agents, picked at random.</summary>
+    private IEnumerable<int> OthersPages()
+    {
+        string[] roster = Volatile.Read(ref _roster);
+        int rank = Math.Max(0, Array.IndexOf(roster, _options.Agent));
+        int n = Math.Max(1, roster.Length);
+        int[] others = [.. Enumerable.Range(1, PageCount()).Where(p => (p - 1) % n != rank)];
+        Random.Shared.Shuffle(others);
+        return others.Take(StealPages);
+    }
+
+    private int PageCount()
+    {
+        int size = _options.SpreadClaims ? Volatile.Read(ref _pageSize) : CandidatePage;
+        return (int)Math.Clamp((Volatile.Read(ref _readyTotal) + size - 1) / size, 1, int.MaxValue);
+    }
+
+    /// <summary>Reads the ready list from its oldest end, the largest pages the forge serves, until some claimable issues turn up.</summary>
+    private async Task<List<GiteaIssue>> ScanReadyAsync(CancellationToken cancellationToken)
+    {
+        var found = new List<GiteaIssue>();
+        int limit = await _client.MaxPageSizeAsync(cancellationToken).ConfigureAwait(false);
+        long pages = Math.Max(1, (Volatile.Read(ref _readyTotal) + limit - 1) / limit);
+        for (long page = pages; page >= 1 && found.Count < CandidatePage; page--)
+        {
+            found.AddRange((await ReadReadyPageAsync((int)page, cancellationToken, limit).ConfigureAwait(false)).Where(IsClaimable));
+        }
+
+        return found;
+    }
+
+    private async Task<List<GiteaIssue>> ReadReadyPageAsync(int page, CancellationToken cancellationToken, int? pageSize = null)
+    {
+        GiteaPage<GiteaIssue> ready = await _client.FetchPageAsync(
+            (p, limit, ct) => Api.ListIssuesAsync(Owner, Repo, "open", _options.ReadyLabel, "issues", null, null, p, limit, ct),
+            page,
+            pageSize ?? (_options.SpreadClaims ? Volatile.Read(ref _pageSize) : CandidatePage),
+            cancellationToken).ConfigureAwait(false);
+        if (ready.TotalCount is { } total)
+        {
+            Volatile.Write(ref _readyTotal, total);
+        }
+
+        return ready.Items;
+    }
+
+    /// <summary>
+    /// How many ready issues carry no claim label, from two counts rather than a read of every one: Gitea's label filter
+    /// is any-of, so |ready ∪ claimed| − |claimed| is the unclaimed ready work. Unknown (no count header): 1.
+    /// </summary>
+    private async Task<long> CountUnclaimedReadyAsync(CancellationToken cancellationToken)
+    {
+        string claims = string.Join(',', Volatile.Read(ref _roster).Select(agent => _options.ClaimLabelPrefix + agent));
+        long? readyOrClaimed = await CountOpenIssuesAsync($"{_options.ReadyLabel},{claims}", cancellationToken).ConfigureAwait(false);
+        long? claimed = await CountOpenIssuesAsync(claims, cancellationToken).ConfigureAwait(false);
+        return readyOrClaimed is { } all && claimed is { } held ? Math.Max(0, all - held) : 1;
+    }
+
+    private async Task<long?> CountOpenIssuesAsync(string labels, CancellationToken cancellationToken) =>
+        (await _client.FetchPageAsync((p, limit, ct) => Api.ListIssuesAsync(Owner, Repo, "open", labels, "issues", null, null, p, limit, ct), 1, 1, cancellationToken).ConfigureAwait(false)).TotalCount;
+
+    /// <summary>The fleet, as the claim labels in the repository say: every agent that ever initialised a queue here.</summary>
+    private async Task RefreshRosterAsync(CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        await foreach (GiteaLabel label in _client.ListLabelsAsync(Owner, Repo, cancellationToken).ConfigureAwait(false))
+        {
+            names.Add(label.Name);
+        }
+
+        SetRoster(names.Append(_options.ClaimLabel));
+    }
+
+    private void SetRoster(IEnumerable<string> labels) => Volatile.Write(ref _roster, [.. labels
+        .Where(l => l.StartsWith(_options.ClaimLabelPrefix, StringComparison.Ordinal))
+        .Select(AgentOf)
+        .Distinct(StringComparer.Ordinal)
+        .Order(StringComparer.Ordinal)]);
+
+    private bool EnqueueCandidates(IEnumerable<GiteaIssue> issues, CandidateOrder order)
     {
         List<GiteaIssue> claimable = [.. issues.Where(IsClaimable)];
-        IEnumerable<GiteaIssue> ordered = _options.SpreadClaims
-            ? claimable.OrderBy(i => SpreadKey(_options.Agent, i.Number)).ThenBy(i => i.Number)
+        IEnumerable<GiteaIssue> ordered = order == CandidateOrder.Theirs
+            ? claimable.OrderBy(i => SpreadKey(_options.Agent, i.Number))
             : claimable.OrderBy(i => i.Number);
         foreach (GiteaIssue issue in ordered)
         {
-            _candidates.Enqueue(issue);
+            _candidates.Enqueue((issue, order == CandidateOrder.Theirs));
         }
 
+        Volatile.Write(ref _candidatesReadAt, _time.GetTimestamp());
         return claimable.Count > 0;
     }
 

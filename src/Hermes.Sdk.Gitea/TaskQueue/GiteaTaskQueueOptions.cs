@@ -47,8 +47,9 @@ public sealed class GiteaTaskQueueOptions
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromHours(2);
 
     /// <summary>
-    /// Each agent tries the ready issues in its own order (a stable shuffle by agent name) so a fleet rarely races for
-    /// the same issue. Set false to take the oldest issue first (strict FIFO, more contention). Default true.
+    /// The fleet shares out the ready list so its agents rarely write to the same issue: ranked by the claim labels in
+    /// the repository, each agent reads its own pages of the list first, then helps with the newer half of others'.
+    /// Set false to take the oldest issue first (strict FIFO, more contention). Default true.
     /// </summary>
     public bool SpreadClaims { get; set; } = true;
 

@@ -6,7 +6,7 @@ public enum TaskLane
     /// <summary>Nobody holds it (no claim label, no assignee).</summary>
     Unassigned,
 
-    /// <summary>Claimed, work not started.</summary>
+    /// <summary>Claimed, work not started (it keeps the ready label until it starts).</summary>
     Assigned,
 
     /// <summary>Claimed and labelled in progress.</summary>
