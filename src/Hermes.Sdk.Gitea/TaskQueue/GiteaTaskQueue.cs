@@ -569,7 +569,7 @@ public sealed partial class GiteaTaskQueue
                 if (await CountOpenIssuesAsync(_options.ReadyLabel, cancellationToken).ConfigureAwait(false) is { } total)
                 {
                     Volatile.Write(ref _readyTotal, total);
-                    int fleet = Math.Max(1, Volatile.Read(ref _roster).Length);
+                    int fleet = FleetPlace().Size;
                     int share = (int)Math.Min(int.MaxValue, (total + fleet - 1) / fleet);
                     Volatile.Write(ref _pageSize, Math.Clamp(share, CandidatePage, await _client.MaxPageSizeAsync(cancellationToken).ConfigureAwait(false)));
                 }
@@ -607,7 +607,7 @@ public sealed partial class GiteaTaskQueue
         // Is anything unclaimed left? With spreading, a few stragglers — no more than there are other agents, each
         // finishing its own pages — are left to their owners rather than chased through the whole list.
         long unclaimed = await CountUnclaimedReadyAsync(cancellationToken).ConfigureAwait(false);
-        if (unclaimed > (_options.SpreadClaims ? Volatile.Read(ref _roster).Length - 1 : 0)
+        if (unclaimed > (_options.SpreadClaims ? FleetPlace().Size - 1 : 0)
             && (await ScanReadyAsync(cancellationToken).ConfigureAwait(false)) is var found
             && (_options.SpreadClaims ? EnqueueCandidates(NewerHalf(found), CandidateOrder.Theirs) : EnqueueCandidates(found, CandidateOrder.OldestFirst)))
         {
@@ -628,10 +628,9 @@ public sealed partial class GiteaTaskQueue
     /// <summary>This agent's next own page of the ready list, or null when they are used up.</summary>
     private int? NextHomePage()
     {
-        string[] roster = Volatile.Read(ref _roster);
-        int rank = Math.Max(0, Array.IndexOf(roster, _options.Agent));
+        (int rank, int fleet) = FleetPlace();
         int round = Interlocked.Increment(ref _homeRound) - 1;
-        long page = rank + 1 + ((long)round * Math.Max(1, roster.Length));
+        long page = rank + 1 + ((long)round * fleet);
 
         // Before the first read the length of the queue is unknown: read the first own page and learn it.
         return Volatile.Read(ref _readyTotal) < 0 ? (round == 0 ? (int)page : null)
@@ -651,18 +650,27 @@ public sealed partial class GiteaTaskQueue
     /// <summary>A few pages of other agents, picked at random.</summary>
     private IEnumerable<int> OthersPages()
     {
-        string[] roster = Volatile.Read(ref _roster);
-        int rank = Math.Max(0, Array.IndexOf(roster, _options.Agent));
-        int n = Math.Max(1, roster.Length);
-        int[] others = [.. Enumerable.Range(1, PageCount()).Where(p => (p - 1) % n != rank)];
+        (int rank, int fleet) = FleetPlace();
+        int[] others = [.. Enumerable.Range(1, PageCount()).Where(p => (p - 1) % fleet != rank)];
         Random.Shared.Shuffle(others);
         return others.Take(StealPages);
     }
 
-    private int PageCount()
+    /// <summary>This agent's place in the fleet: its rank in the roster, and the roster's size (at least one).</summary>
+    private (int Rank, int Size) FleetPlace()
     {
-        int size = _options.SpreadClaims ? Volatile.Read(ref _pageSize) : CandidatePage;
-        return (int)Math.Clamp((Volatile.Read(ref _readyTotal) + size - 1) / size, 1, int.MaxValue);
+        string[] roster = Volatile.Read(ref _roster);
+        return (Math.Max(0, Array.IndexOf(roster, _options.Agent)), Math.Max(1, roster.Length));
+    }
+
+    /// <summary>The page size the ready list is read by: the round's shared size when spreading, else the smallest.</summary>
+    private int PageSize => _options.SpreadClaims ? Volatile.Read(ref _pageSize) : CandidatePage;
+
+    /// <summary>How many pages of <paramref name="size"/> (default <see cref="PageSize"/>) the ready list last had; at least one.</summary>
+    private int PageCount(int? size = null)
+    {
+        int by = size ?? PageSize;
+        return (int)Math.Clamp((Volatile.Read(ref _readyTotal) + by - 1) / by, 1, int.MaxValue);
     }
 
     /// <summary>Reads the ready list from its oldest end, the largest pages the forge serves, until some claimable issues turn up.</summary>
@@ -670,10 +678,9 @@ public sealed partial class GiteaTaskQueue
     {
         var found = new List<GiteaIssue>();
         int limit = await _client.MaxPageSizeAsync(cancellationToken).ConfigureAwait(false);
-        long pages = Math.Max(1, (Volatile.Read(ref _readyTotal) + limit - 1) / limit);
-        for (long page = pages; page >= 1 && found.Count < CandidatePage; page--)
+        for (int page = PageCount(limit); page >= 1 && found.Count < CandidatePage; page--)
         {
-            found.AddRange((await ReadReadyPageAsync((int)page, cancellationToken, limit).ConfigureAwait(false)).Where(IsClaimable));
+            found.AddRange((await ReadReadyPageAsync(page, cancellationToken, limit).ConfigureAwait(false)).Where(IsClaimable));
         }
 
         return found;
@@ -684,7 +691,7 @@ public sealed partial class GiteaTaskQueue
         GiteaPage<GiteaIssue> ready = await _client.FetchPageAsync(
             (p, limit, ct) => Api.ListIssuesAsync(Owner, Repo, "open", _options.ReadyLabel, "issues", null, null, p, limit, ct),
             page,
-            pageSize ?? (_options.SpreadClaims ? Volatile.Read(ref _pageSize) : CandidatePage),
+            pageSize ?? PageSize,
             cancellationToken).ConfigureAwait(false);
         if (ready.TotalCount is { } total)
         {
