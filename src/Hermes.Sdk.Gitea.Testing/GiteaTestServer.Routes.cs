@@ -141,7 +141,7 @@ public sealed partial class GiteaTestServer
     }
 
     private Task WithIssue(HttpContext c, string owner, string repo, long index, Func<RepoState, IssueState, Task> action) =>
-        WithChild(c, owner, repo, r => r.Issues.GetValueOrDefault(index), action);
+        WithChild(c, owner, repo, r => r.Find(index), action);
 
     private Task WithPull(HttpContext c, string owner, string repo, long index, Func<RepoState, PullState, Task> action) =>
         WithChild(c, owner, repo, r => r.Pulls.GetValueOrDefault(index), action);
@@ -213,7 +213,7 @@ public sealed partial class GiteaTestServer
     {
         lock (_gate)
         {
-            IssueState i = repo.Issues[index];
+            IssueState i = repo.Find(index)!;
             PullState p = repo.Pulls[index];
             return new GiteaPullRequest
             {
@@ -237,12 +237,20 @@ public sealed partial class GiteaTestServer
 
     private Task ListIssuesAsync(HttpContext c, string owner, string repo) => WithRepo(c, owner, repo, r =>
     {
-        List<GiteaIssue> page;
-        int total;
+        var filter = new IssueFilter(c.Request.Query);
+        (int skip, int limit) = Window(c);
+        var page = new List<GiteaIssue>();
+        int total = 0;
         lock (_gate)
         {
-            List<IssueState> matches = [.. Filter(c, r.Issues.Values).OrderByDescending(i => i.Number)];
-            (page, total) = (PageOf(c, matches, i => ToIssue(r, i)), matches.Count);
+            // Newest first, as Gitea orders: the filing order backwards. Every match is counted, only the page projected.
+            for (int n = r.Issues.Count - 1; n >= 0; n--)
+            {
+                if (filter.Matches(r.Issues[n]) && total++ >= skip && page.Count < limit)
+                {
+                    page.Add(ToIssue(r, r.Issues[n]));
+                }
+            }
         }
 
         return WritePageAsync(c, page, total, Ctx.ListGiteaIssue);
@@ -250,6 +258,7 @@ public sealed partial class GiteaTestServer
 
     private Task SearchIssuesAsync(HttpContext c)
     {
+        var filter = new IssueFilter(c.Request.Query);
         List<GiteaIssue> page;
         int total;
         string? owner = c.Request.Query["owner"].FirstOrDefault();
@@ -257,7 +266,7 @@ public sealed partial class GiteaTestServer
         {
             var matches = _repos.Values
                 .Where(r => owner is null || string.Equals(r.Repository.Owner?.Login, owner, StringComparison.OrdinalIgnoreCase))
-                .SelectMany(r => Filter(c, r.Issues.Values).Select(i => (r, i)))
+                .SelectMany(r => r.Issues.Where(filter.Matches).Select(i => (r, i)))
                 .OrderByDescending(x => x.i.UpdatedAt)
                 .ToList();
             (page, total) = (PageOf(c, matches, x => ToIssue(x.r, x.i)), matches.Count);
@@ -266,20 +275,34 @@ public sealed partial class GiteaTestServer
         return WritePageAsync(c, page, total, Ctx.ListGiteaIssue);
     }
 
-    /// <summary>Gitea's issue filters: state (default open), labels by name any-of (unknown names discarded), type, assignee, q.</summary>
-    private static IEnumerable<IssueState> Filter(HttpContext c, IEnumerable<IssueState> issues)
+    /// <summary>Gitea's issue filters, read once per request: state (default open), labels by name any-of (unknown names discarded), type, assignee, q.</summary>
+    private sealed class IssueFilter(IQueryCollection query)
     {
-        string state = c.Request.Query["state"].FirstOrDefault() ?? "open";
-        string? type = c.Request.Query["type"].FirstOrDefault();
-        string? assignee = c.Request.Query["assigned_by"].FirstOrDefault();
-        string? q = c.Request.Query["q"].FirstOrDefault();
-        string[] labels = (c.Request.Query["labels"].FirstOrDefault() ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return issues.Where(i =>
-            (state == "all" || i.State == state)
-            && (type is null || (type == "pulls") == i.IsPull)
-            && (assignee is null || i.Assignees.Any(a => string.Equals(a.Login, assignee, StringComparison.OrdinalIgnoreCase)))
-            && (q is null || i.Title.Contains(q, StringComparison.OrdinalIgnoreCase) || (i.Body?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false))
-            && (labels.Length == 0 || i.Labels.Any(l => labels.Contains(l.Name, StringComparer.Ordinal))));
+        private readonly string _state = query["state"].FirstOrDefault() ?? "open";
+        private readonly string? _type = query["type"].FirstOrDefault();
+        private readonly string? _assignee = query["assigned_by"].FirstOrDefault();
+        private readonly string? _q = query["q"].FirstOrDefault();
+        private readonly HashSet<string> _labels = new((query["labels"].FirstOrDefault() ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
+
+        public bool Matches(IssueState i) =>
+            (_state == "all" || i.State == _state)
+            && (_type is null || (_type == "pulls") == i.IsPull)
+            && (_assignee is null || i.Assignees.Exists(a => string.Equals(a.Login, _assignee, StringComparison.OrdinalIgnoreCase)))
+            && (_q is null || i.Title.Contains(_q, StringComparison.OrdinalIgnoreCase) || (i.Body?.Contains(_q, StringComparison.OrdinalIgnoreCase) ?? false))
+            && (_labels.Count == 0 || HasAny(i.Labels));
+
+        private bool HasAny(List<GiteaLabel> labels)
+        {
+            foreach (GiteaLabel label in labels)
+            {
+                if (_labels.Contains(label.Name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     private async Task CreateIssueAsync(HttpContext c, string owner, string repo)
@@ -295,7 +318,7 @@ public sealed partial class GiteaTestServer
             IssueState issue;
             lock (_gate)
             {
-                issue = new IssueState { Id = NextId(), Number = r.NextIndex++, Title = body.Title, Body = body.Body, Author = Caller(c).User };
+                issue = new IssueState { Id = NextId(), Number = r.NextIndex, Title = body.Title, Body = body.Body, Author = Caller(c).User };
                 issue.Labels.AddRange(r.Labels.Where(l => body.Labels?.Contains(l.Id) == true));
                 issue.Assignees.AddRange((body.Assignees ?? []).Where(_users.ContainsKey).Select(a => _users[a].User));
                 if (body.Closed == true)
@@ -304,7 +327,7 @@ public sealed partial class GiteaTestServer
                     issue.ClosedAt = DateTimeOffset.UtcNow;
                 }
 
-                r.Issues.Add(issue.Number, issue);
+                r.Issues.Add(issue);
             }
 
             return WriteJsonAsync(c, ToIssue(r, issue), Ctx.GiteaIssue, 201);
@@ -490,7 +513,7 @@ public sealed partial class GiteaTestServer
         {
             lock (_gate)
             {
-                foreach (IssueState issue in r.Issues.Values)
+                foreach (IssueState issue in r.Issues)
                 {
                     int at = issue.Comments.FindIndex(x => x.Id == id);
                     if (at >= 0)
@@ -528,14 +551,14 @@ public sealed partial class GiteaTestServer
             long number;
             lock (_gate)
             {
-                if (r.Pulls.Any(p => p.Value.HeadRef == body.Head && p.Value.BaseRef == body.Base && r.Issues[p.Key].State == "open"))
+                if (r.Pulls.Any(p => p.Value.HeadRef == body.Head && p.Value.BaseRef == body.Base && r.Find(p.Key)!.State == "open"))
                 {
                     return WriteErrorAsync(c, 409, $"pull request already exists for these targets [head: {body.Head}, base: {body.Base}]");
                 }
 
-                var issue = new IssueState { Id = NextId(), Number = r.NextIndex++, Title = body.Title, Body = body.Body, Author = Caller(c).User, IsPull = true };
+                var issue = new IssueState { Id = NextId(), Number = r.NextIndex, Title = body.Title, Body = body.Body, Author = Caller(c).User, IsPull = true };
                 issue.Labels.AddRange(r.Labels.Where(l => body.Labels?.Contains(l.Id) == true));
-                r.Issues.Add(issue.Number, issue);
+                r.Issues.Add(issue);
                 r.Pulls.Add(issue.Number, new PullState { Id = NextId(), HeadRef = body.Head, BaseRef = body.Base });
                 number = issue.Number;
             }
@@ -551,7 +574,7 @@ public sealed partial class GiteaTestServer
         {
             lock (_gate)
             {
-                IssueState i = r.Issues[index];
+                IssueState i = r.Find(index)!;
                 if (body?.State is { } state && state != i.State)
                 {
                     if (p.Merged)
@@ -586,7 +609,7 @@ public sealed partial class GiteaTestServer
 
             lock (_gate)
             {
-                IssueState i = r.Issues[index];
+                IssueState i = r.Find(index)!;
                 if (p.Merged)
                 {
                     return WriteErrorAsync(c, 405, string.Empty);
@@ -626,7 +649,7 @@ public sealed partial class GiteaTestServer
     {
         lock (_gate)
         {
-            if (p.Merged || r.Issues[index].State == "closed")
+            if (p.Merged || r.Find(index)!.State == "closed")
             {
                 return WriteErrorAsync(c, 422, "pull request is closed or merged");
             }

@@ -89,7 +89,7 @@ public sealed partial class GiteaTestServer
         {
             RepoState state = _repos[$"{owner}/{repo}"];
             GiteaUser user = _users[author].User;
-            var issue = new IssueState { Id = NextId(), Number = state.NextIndex++, Title = title, Author = user };
+            var issue = new IssueState { Id = NextId(), Number = state.NextIndex, Title = title, Author = user };
             foreach (string name in labels)
             {
                 GiteaLabel label = state.Labels.Find(l => l.Name == name) ?? new GiteaLabel { Id = NextId(), Name = name, Color = "cccccc" };
@@ -102,7 +102,7 @@ public sealed partial class GiteaTestServer
                 RecordEvent(issue, user, "label", label);
             }
 
-            state.Issues.Add(issue.Number, issue);
+            state.Issues.Add(issue);
             return issue.Number;
         }
     }
@@ -117,7 +117,7 @@ public sealed partial class GiteaTestServer
         {
             RepoState state = _repos[$"{owner}/{repo}"];
             state.Labels.RemoveAll(l => l.Name == name);
-            foreach (IssueState issue in state.Issues.Values)
+            foreach (IssueState issue in state.Issues)
             {
                 issue.Labels.RemoveAll(l => l.Name == name);
             }
@@ -246,11 +246,19 @@ public sealed partial class GiteaTestServer
     {
         public GiteaRepository Repository { get; } = repository;
 
-        public long NextIndex { get; set; } = 1;
+        /// <summary>The number the next issue or pull request gets.</summary>
+        public long NextIndex => Issues.Count + 1;
 
         public List<GiteaLabel> Labels { get; } = [];
 
-        public SortedDictionary<long, IssueState> Issues { get; } = [];
+        /// <summary>
+        /// Issues and pull requests, where number n is at n − 1: numbers are handed out in turn and never reused (the forge
+        /// deletes none), so this is also their filing order.
+        /// </summary>
+        public List<IssueState> Issues { get; } = [];
+
+        /// <summary>The issue or pull request with this number, or null.</summary>
+        public IssueState? Find(long number) => number >= 1 && number <= Issues.Count ? Issues[(int)(number - 1)] : null;
 
         public Dictionary<long, PullState> Pulls { get; } = [];
 

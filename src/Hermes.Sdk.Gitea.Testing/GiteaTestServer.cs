@@ -184,8 +184,15 @@ public sealed partial class GiteaTestServer : IAsyncDisposable
     /// <summary>The request's page of <paramref name="all"/> (page and limit as Gitea reads them), projected item by item — only the page is.</summary>
     private static List<T> PageOf<TSource, T>(HttpContext context, IEnumerable<TSource> all, Func<TSource, T> project)
     {
+        (int skip, int limit) = Window(context);
+        return [.. all.Skip(skip).Take(limit).Select(project)];
+    }
+
+    /// <summary>The request's page as items to skip and items to take.</summary>
+    private static (int Skip, int Limit) Window(HttpContext context)
+    {
         (int page, int limit) = Paging(context);
-        return [.. all.Skip((page - 1) * limit).Take(limit).Select(project)];
+        return ((int)Math.Min(int.MaxValue, (long)(page - 1) * limit), limit);
     }
 
     private static (int Page, int Limit) Paging(HttpContext context)

@@ -276,6 +276,40 @@ public sealed class TaskQueueTests
         Assert.Equal(["assigned:wolf-1", "ready"], await fx.LabelsOfAsync(claim.Number));
     }
 
+    [Fact]
+    public async Task A_share_left_by_an_agent_that_joined_and_went_silent_is_taken_after_one_empty_answer()
+    {
+        await using ForgeFixture fx = await ForgeFixture.StartAsync();
+        List<long> numbers = await fx.SeedReadyAsync(60);
+        await ForgeFixture.Queue(fx.AddAgent("ghost"), "ghost").InitializeAsync(); // on the roster, never claims
+        GiteaTaskQueue[] live = [.. new[] { "wolf-2", "wolf-3" }.Select(a => ForgeFixture.Queue(fx.AddAgent(a), a))];
+
+        static async Task<List<TaskClaim>> ClaimUntilNothingAsync(GiteaTaskQueue queue)
+        {
+            var won = new List<TaskClaim>();
+            while (await queue.ClaimNextAsync() is { } claim)
+            {
+                won.Add(claim);
+            }
+
+            return won;
+        }
+
+        // Three pages of twenty, one per roster member. Helpers only ever take from the newer half of another's page, so
+        // the oldest ten of the silent agent's page are left to it when the live agents first answer "nothing for now".
+        List<TaskClaim> first = [.. (await Task.WhenAll(live.Select(ClaimUntilNothingAsync))).SelectMany(c => c)];
+        int left = await live[0].ListReadyAsync().CountAsync();
+        Assert.InRange(left, 10, 20);
+        Assert.Equal(numbers.Count - left, first.Count);
+
+        // Asked again, they no longer wait for it.
+        List<TaskClaim> second = [.. (await Task.WhenAll(live.Select(ClaimUntilNothingAsync))).SelectMany(c => c)];
+        Assert.Equal(left, second.Count);
+        Assert.Equal(numbers, first.Concat(second).Select(c => c.Number).Order());
+        Assert.DoesNotContain(first.Concat(second), c => c.Agent == "ghost");
+        Assert.Empty(await live[1].ListReadyAsync().ToListAsync());
+    }
+
     [Theory]
     [InlineData(new string[0], new string[0], TaskLane.Unassigned, null)]
     [InlineData(new[] { "ready" }, new string[0], TaskLane.Unassigned, null)]

@@ -65,6 +65,7 @@ public sealed partial class GiteaTaskQueue
     private int _pageSize = CandidatePage;
     private int _homeRound;
     private long _roundStartedAt;
+    private bool _leftToOwners;
     private string[] _roster = [];
 
     /// <summary>Creates the queue. Call <see cref="InitializeAsync"/> first, or let the first operation do it.</summary>
@@ -552,49 +553,14 @@ public sealed partial class GiteaTaskQueue
     /// Reads claim candidates so that a fleet rarely writes to the same issue. With
     /// <see cref="GiteaTaskQueueOptions.SpreadClaims"/> the agents share out the ready list by pages: the fleet's roster is
     /// the claim labels in the repository, and the agent ranked <c>r</c> of <c>n</c> reads pages <c>r+1</c>,
-    /// <c>r+1+n</c>, … oldest issue first. With its own pages used up it helps with a few of the others', in its own
-    /// shuffled order. Without spreading, everyone reads the oldest page, oldest first. Then two counts say whether
-    /// anything unclaimed is left at all; only if so is the queue read until some is found.
+    /// <c>r+1+n</c>, … oldest issue first. With its own pages used up, two counts say how much unclaimed work is left;
+    /// if more than its owners can be busy with, the agent helps with the newer half of a few other agents' pages, and
+    /// failing that reads the list from its oldest end. Without spreading, everyone reads the oldest page, oldest first.
     /// </summary>
-    /// <returns>False when no ready, unclaimed issue is left.</returns>
+    /// <returns>False when no ready, unclaimed issue is left for this agent now.</returns>
     private async Task<bool> RefillCandidatesAsync(CancellationToken cancellationToken)
     {
-        if (_options.SpreadClaims)
-        {
-            if (_time.GetElapsedTime(Volatile.Read(ref _roundStartedAt)) > CandidateLifetime)
-            {
-                // A new round of this agent's own pages (new work lands on them too): first learn who is in the fleet
-                // now, so everyone's pages line up.
-                await RefreshRosterAsync(cancellationToken).ConfigureAwait(false);
-                if (await CountOpenIssuesAsync(_options.ReadyLabel, cancellationToken).ConfigureAwait(false) is { } total)
-                {
-                    Volatile.Write(ref _readyTotal, total);
-                    int fleet = FleetPlace().Size;
-                    int share = (int)Math.Min(int.MaxValue, (total + fleet - 1) / fleet);
-                    Volatile.Write(ref _pageSize, Math.Clamp(share, CandidatePage, await _client.MaxPageSizeAsync(cancellationToken).ConfigureAwait(false)));
-                }
-
-                Volatile.Write(ref _homeRound, 0);
-                Volatile.Write(ref _roundStartedAt, _time.GetTimestamp());
-            }
-
-            while (NextHomePage() is { } page)
-            {
-                if (EnqueueCandidates(await ReadReadyPageAsync(page, cancellationToken).ConfigureAwait(false), CandidateOrder.OldestFirst))
-                {
-                    return true;
-                }
-            }
-
-            foreach (int page in OthersPages())
-            {
-                if (EnqueueCandidates(NewerHalf(await ReadReadyPageAsync(page, cancellationToken).ConfigureAwait(false)), CandidateOrder.Theirs))
-                {
-                    return true;
-                }
-            }
-        }
-        else
+        if (!_options.SpreadClaims)
         {
             if (EnqueueCandidates(await ReadReadyPageAsync(PageCount(), cancellationToken).ConfigureAwait(false), CandidateOrder.OldestFirst))
             {
@@ -602,20 +568,85 @@ public sealed partial class GiteaTaskQueue
             }
 
             await RefreshRosterAsync(cancellationToken).ConfigureAwait(false);
+            return await CountUnclaimedReadyAsync(cancellationToken).ConfigureAwait(false) > 0
+                && EnqueueCandidates(await ScanReadyAsync(cancellationToken).ConfigureAwait(false), CandidateOrder.OldestFirst);
         }
 
-        // Is anything unclaimed left? With spreading, a few stragglers — no more than there are other agents, each
-        // finishing its own pages — are left to their owners rather than chased through the whole list.
+        if (_time.GetElapsedTime(Volatile.Read(ref _roundStartedAt)) > CandidateLifetime)
+        {
+            await StartRoundAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        while (NextHomePage() is { } page)
+        {
+            if (EnqueueCandidates(await ReadReadyPageAsync(page, cancellationToken).ConfigureAwait(false), CandidateOrder.OldestFirst))
+            {
+                return true;
+            }
+        }
+
+        // Own pages done. What is left in the others' pages is theirs to finish — every issue taken from under an owner
+        // costs it a lost race, as its own candidates still hold it — unless they have on average more than half a page
+        // to go: then this agent helps with the newer half of a few of their pages. Stragglers still there after this
+        // agent answered "nothing for now" once may have lost their owner, so then they are fair game: the list is read
+        // from its oldest end until some turn up.
         long unclaimed = await CountUnclaimedReadyAsync(cancellationToken).ConfigureAwait(false);
-        if (unclaimed > (_options.SpreadClaims ? FleetPlace().Size - 1 : 0)
-            && (await ScanReadyAsync(cancellationToken).ConfigureAwait(false)) is var found
-            && (_options.SpreadClaims ? EnqueueCandidates(NewerHalf(found), CandidateOrder.Theirs) : EnqueueCandidates(found, CandidateOrder.OldestFirst)))
+        bool owed = Volatile.Read(ref _leftToOwners);
+        if (unclaimed > (long)(FleetPlace().Size - 1) * PageSize / 2)
+        {
+            foreach (int page in OthersPages())
+            {
+                if (EnqueueCandidates(await ReadTheirsAsync(page, cancellationToken).ConfigureAwait(false), CandidateOrder.Theirs))
+                {
+                    return true;
+                }
+            }
+        }
+
+        if (unclaimed > 0 && owed && EnqueueCandidates(await ScanReadyAsync(cancellationToken).ConfigureAwait(false), CandidateOrder.Theirs))
         {
             return true;
         }
 
-        Volatile.Write(ref _roundStartedAt, 0); // nothing left: next time, start a new round
+        // Nothing for this agent now. Next time a new round starts (the fleet and the list may have changed since), and
+        // what was left to others now is fair game then.
+        Volatile.Write(ref _leftToOwners, unclaimed > 0);
+        Volatile.Write(ref _roundStartedAt, 0);
         return false;
+    }
+
+    /// <summary>
+    /// A new round of this agent's own pages (new work lands on them too): learns who is in the fleet now and how long
+    /// the ready list is, so that every agent derives the same pages.
+    /// </summary>
+    private async Task StartRoundAsync(CancellationToken cancellationToken)
+    {
+        await RefreshRosterAsync(cancellationToken).ConfigureAwait(false);
+
+        if (await CountOpenIssuesAsync(_options.ReadyLabel, cancellationToken).ConfigureAwait(false) is { } total)
+        {
+            Volatile.Write(ref _readyTotal, total);
+            int fleet = FleetPlace().Size;
+            int share = (int)Math.Min(int.MaxValue - 1, (total + fleet - 1) / fleet);
+            share += share % 2; // even, so that the newer half of a page can be read on its own
+            Volatile.Write(ref _pageSize, Math.Clamp(share, CandidatePage, await _client.MaxPageSizeAsync(cancellationToken).ConfigureAwait(false)));
+        }
+
+        Volatile.Write(ref _homeRound, 0);
+        Volatile.Write(ref _roundStartedAt, _time.GetTimestamp());
+    }
+
+    /// <summary>
+    /// Helping with another agent's page, whose owner works from its oldest end: only the page's newer half is read (the
+    /// list runs newest first, so that is the first half at half the page size, when the size is even), and of that
+    /// the newer half of what is still claimable is taken.
+    /// </summary>
+    private async Task<IEnumerable<GiteaIssue>> ReadTheirsAsync(int page, CancellationToken cancellationToken)
+    {
+        int size = PageSize;
+        return NewerHalf(size % 2 == 0
+            ? await ReadReadyPageAsync((2 * page) - 1, cancellationToken, size / 2).ConfigureAwait(false)
+            : await ReadReadyPageAsync(page, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Of the claimable issues in another agent's share, the newer half: its owner works from the oldest end.</summary>
