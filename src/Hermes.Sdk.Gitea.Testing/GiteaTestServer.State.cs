@@ -63,6 +63,38 @@ public sealed partial class GiteaTestServer
         }
     }
 
+    /// <summary>
+    /// Forgets a repository: its issues, pull requests, labels and the requests counted against its paths — so that a
+    /// long run (a benchmark making a fresh repository per iteration) does not keep every one it made.
+    /// </summary>
+    /// <param name="owner">Owner.</param>
+    /// <param name="name">Name.</param>
+    /// <returns>Whether there was such a repository.</returns>
+    public bool RemoveRepo(string owner, string name)
+    {
+        lock (_gate)
+        {
+            if (!_repos.Remove($"{owner}/{name}"))
+            {
+                return false;
+            }
+
+            string root = $"/api/v1/repos/{owner}/{name}";
+            bool Under(string key)
+            {
+                string path = key[(key.IndexOf(' ', StringComparison.Ordinal) + 1)..];
+                return path.Equals(root, StringComparison.OrdinalIgnoreCase) || path.StartsWith(root + "/", StringComparison.OrdinalIgnoreCase);
+            }
+
+            foreach (string key in _requestCounts.Keys.Where(Under).ToList())
+            {
+                _requestCounts.Remove(key);
+            }
+
+            return true;
+        }
+    }
+
     /// <summary>Sets whether a pull request can be merged.</summary>
     /// <param name="owner">Owner.</param>
     /// <param name="repo">Repository.</param>

@@ -24,6 +24,16 @@ public sealed class ContractTests
         Assert.Equal("wolf-1/den", mine.FullName);
         Assert.Equal(["den"], await fx.Client.ListUserReposAsync("wolf-1").Select(r => r.Name).ToListAsync());
         Assert.Equal(["work"], await fx.Client.ListOrgReposAsync(O).Select(r => r.Name).ToListAsync());
+
+        // The test server forgets a repository on request: it is gone, with what was counted against it.
+        await fx.Api.GetRepoAsync("wolf-1", "den");
+        Assert.Equal(1, fx.Server.RequestCount("GET", "/api/v1/repos/wolf-1/den"));
+        Assert.True(fx.Server.RemoveRepo("wolf-1", "den"));
+        Assert.False(fx.Server.RemoveRepo("wolf-1", "den"));
+        await Assert.ThrowsAsync<GiteaNotFoundException>(() => fx.Api.GetRepoAsync("wolf-1", "den"));
+        Assert.Empty(await fx.Client.ListUserReposAsync("wolf-1").ToListAsync());
+        Assert.Equal(1, fx.Server.RequestCount("GET", "/api/v1/repos/wolf-1/den")); // only the failed read since
+        Assert.Equal(1, fx.Server.RequestCount("GET", $"/api/v1/repos/{O}/{R}"));
     }
 
     [Fact]

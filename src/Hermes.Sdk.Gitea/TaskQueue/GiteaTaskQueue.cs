@@ -621,9 +621,12 @@ public sealed partial class GiteaTaskQueue
     /// </summary>
     private async Task StartRoundAsync(CancellationToken cancellationToken)
     {
-        await RefreshRosterAsync(cancellationToken).ConfigureAwait(false);
+        // Two independent reads: one round trip's wait, not two.
+        Task roster = RefreshRosterAsync(cancellationToken);
+        Task<long?> ready = CountOpenIssuesAsync(_options.ReadyLabel, cancellationToken);
+        await Task.WhenAll(roster, ready).ConfigureAwait(false);
 
-        if (await CountOpenIssuesAsync(_options.ReadyLabel, cancellationToken).ConfigureAwait(false) is { } total)
+        if (await ready.ConfigureAwait(false) is { } total)
         {
             Volatile.Write(ref _readyTotal, total);
             int fleet = FleetPlace().Size;
@@ -733,15 +736,16 @@ public sealed partial class GiteaTaskQueue
     }
 
     /// <summary>
-    /// How many ready issues carry no claim label, from two counts rather than a read of every one: Gitea's label filter
-    /// is any-of, so |ready ∪ claimed| − |claimed| is the unclaimed ready work. Unknown (no count header): 1.
+    /// How many ready issues carry no claim label, from two counts (read at once) rather than a read of every one: Gitea's
+    /// label filter is any-of, so |ready ∪ claimed| − |claimed| is the unclaimed ready work. Unknown (no count header): 1.
     /// </summary>
     private async Task<long> CountUnclaimedReadyAsync(CancellationToken cancellationToken)
     {
         string claims = string.Join(',', Volatile.Read(ref _roster).Select(agent => _options.ClaimLabelPrefix + agent));
-        long? readyOrClaimed = await CountOpenIssuesAsync($"{_options.ReadyLabel},{claims}", cancellationToken).ConfigureAwait(false);
-        long? claimed = await CountOpenIssuesAsync(claims, cancellationToken).ConfigureAwait(false);
-        return readyOrClaimed is { } all && claimed is { } held ? Math.Max(0, all - held) : 1;
+        Task<long?> readyOrClaimed = CountOpenIssuesAsync($"{_options.ReadyLabel},{claims}", cancellationToken);
+        Task<long?> claimed = CountOpenIssuesAsync(claims, cancellationToken);
+        await Task.WhenAll(readyOrClaimed, claimed).ConfigureAwait(false);
+        return await readyOrClaimed.ConfigureAwait(false) is { } all && await claimed.ConfigureAwait(false) is { } held ? Math.Max(0, all - held) : 1;
     }
 
     private async Task<long?> CountOpenIssuesAsync(string labels, CancellationToken cancellationToken) =>
