@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
 using Hermes.Sdk.Gitea;
 using Hermes.Sdk.Gitea.Testing;
 using Microsoft.Extensions.Options;
@@ -21,9 +23,12 @@ namespace Hermes.Sdk.Benchmarks;
 /// <item>Blind claim writes: a claim's two writes (label, assignee) with no listing, verification or arbitration —
 /// what the claim protocol costs on top of its writes.</item>
 /// </list>
+/// Each iteration is one pass over a backlog (a few hundred milliseconds), too few calls for tiered compilation to
+/// settle within a benchmark's process: its iterations kept getting faster for seconds, by up to half. The job runs
+/// fully optimised code from the start instead, so the iterations measure the same code.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 30, invocationCount: 1)]
+[Config(typeof(SteadyState))]
 public class TaskQueueBenchmarks
 {
     private const int Agents = 20;
@@ -146,5 +151,16 @@ public class TaskQueueBenchmarks
             AssignOnClaim = assignOnClaim,
         })))];
         Task.WhenAll(_queues.Select(q => q.InitializeAsync())).GetAwaiter().GetResult();
+    }
+
+    private sealed class SteadyState : ManualConfig
+    {
+        public SteadyState() => AddJob(Job.Default
+            .WithStrategy(RunStrategy.Monitoring)
+            .WithLaunchCount(1)
+            .WithWarmupCount(3)
+            .WithIterationCount(30)
+            .WithInvocationCount(1)
+            .WithEnvironmentVariables(new EnvironmentVariable("DOTNET_TieredCompilation", "0")));
     }
 }
