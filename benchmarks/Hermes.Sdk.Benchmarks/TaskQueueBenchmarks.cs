@@ -32,7 +32,6 @@ namespace Hermes.Sdk.Benchmarks;
 public class TaskQueueBenchmarks
 {
     private const int Agents = 20;
-    private const int ForgePage = 50; // the loopback forge's largest page, as Gitea's default MAX_RESPONSE_ITEMS
     private const string Owner = "fleet";
 
     private GiteaTestServer _server = null!;
@@ -89,9 +88,9 @@ public class TaskQueueBenchmarks
     {
         // Writer i's pages are i+1, i+1+20, …; each page is read before the writes to it, and none is changed by others.
         GiteaClient client = _clients[i];
-        for (int page = i + 1; page <= Issues / ForgePage; page += Agents)
+        for (int page = i + 1; page <= Issues / GiteaTestServer.MaxResponseItems; page += Agents)
         {
-            IApiResponse<List<GiteaIssue>> ready = await client.Api.ListIssuesAsync(Owner, _repo, "open", "ready", "issues", null, null, page, ForgePage, default);
+            IApiResponse<List<GiteaIssue>> ready = await client.Api.ListIssuesAsync(Owner, _repo, "open", "ready", "issues", null, null, page, GiteaTestServer.MaxResponseItems, default);
             foreach (GiteaIssue issue in ready.Content!)
             {
                 await client.Api.AddIssueLabelsByNameAsync(Owner, _repo, issue.Number, new IssueLabelNamesOption { Labels = [$"assigned:wolf-{i + 1}"] });

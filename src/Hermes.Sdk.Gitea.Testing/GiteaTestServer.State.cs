@@ -80,13 +80,9 @@ public sealed partial class GiteaTestServer
             }
 
             string root = $"/api/v1/repos/{owner}/{name}";
-            bool Under(string key)
-            {
-                string path = key[(key.IndexOf(' ', StringComparison.Ordinal) + 1)..];
-                return path.Equals(root, StringComparison.OrdinalIgnoreCase) || path.StartsWith(root + "/", StringComparison.OrdinalIgnoreCase);
-            }
-
-            foreach (string key in _requestCounts.Keys.Where(Under).ToList())
+            foreach ((string Method, string Path) key in _requestCounts.Keys
+                .Where(k => k.Path.Equals(root, StringComparison.OrdinalIgnoreCase) || k.Path.StartsWith(root + "/", StringComparison.OrdinalIgnoreCase))
+                .ToList())
             {
                 _requestCounts.Remove(key);
             }
@@ -193,7 +189,7 @@ public sealed partial class GiteaTestServer
     {
         lock (_gate)
         {
-            return _requestCounts.GetValueOrDefault($"{method} {path}");
+            return _requestCounts.GetValueOrDefault((method, path));
         }
     }
 
@@ -204,12 +200,12 @@ public sealed partial class GiteaTestServer
         lock (_gate)
         {
             return _requestCounts
-                .GroupBy(kv => System.Text.RegularExpressions.Regex.Replace(kv.Key, "/[0-9]+(?=/|$)", "/{n}"))
+                .GroupBy(kv => $"{kv.Key.Method} {System.Text.RegularExpressions.Regex.Replace(kv.Key.Path, "/[0-9]+(?=/|$)", "/{n}")}")
                 .ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value));
         }
     }
 
-    private readonly Dictionary<string, int> _requestCounts = [];
+    private readonly Dictionary<(string Method, string Path), int> _requestCounts = [];
 
     private long NextId() => ++_nextId;
 

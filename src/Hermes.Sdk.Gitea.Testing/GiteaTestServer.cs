@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -74,7 +75,7 @@ public sealed partial class GiteaTestServer : IAsyncDisposable
         Fault? fault = null;
         lock (_gate)
         {
-            _requestCounts[$"{method} {path}"] = _requestCounts.GetValueOrDefault($"{method} {path}") + 1;
+            CollectionsMarshal.GetValueRefOrAddDefault(_requestCounts, (method, path), out _)++;
             fault = _faults.FirstOrDefault(f => f.Remaining > 0 && f.Method == method && path.StartsWith(f.PathPrefix, StringComparison.Ordinal));
             if (fault is not null)
             {

@@ -78,6 +78,18 @@ internal sealed class ForgeFixture : IAsyncDisposable
         return new GiteaTaskQueue(client, Microsoft.Extensions.Options.Options.Create(options), null, time);
     }
 
+    /// <summary>Claims with <paramref name="queue"/> until it answers null; the claims won, in order.</summary>
+    public static async Task<List<TaskClaim>> ClaimUntilNothingAsync(GiteaTaskQueue queue)
+    {
+        var won = new List<TaskClaim>();
+        while (await queue.ClaimNextAsync() is { } claim)
+        {
+            won.Add(claim);
+        }
+
+        return won;
+    }
+
     /// <summary>Opens issues labelled ready (as wolf-1); their numbers.</summary>
     public async Task<List<long>> SeedReadyAsync(int count, string prefix = "task")
     {

@@ -20,13 +20,7 @@ public sealed class TaskQueueRaceTests
         Task<List<TaskClaim>>[] runs = [.. queues.Select(queue => Task.Run(async () =>
         {
             await start.Task;
-            var won = new List<TaskClaim>();
-            while (await queue.ClaimNextAsync() is { } claim)
-            {
-                won.Add(claim);
-            }
-
-            return won;
+            return await ForgeFixture.ClaimUntilNothingAsync(queue);
         }))];
         start.SetResult();
         List<TaskClaim> claims = [.. (await Task.WhenAll(runs)).SelectMany(c => c)];

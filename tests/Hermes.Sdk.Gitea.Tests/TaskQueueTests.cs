@@ -284,26 +284,15 @@ public sealed class TaskQueueTests
         await ForgeFixture.Queue(fx.AddAgent("ghost"), "ghost").InitializeAsync(); // on the roster, never claims
         GiteaTaskQueue[] live = [.. new[] { "wolf-2", "wolf-3" }.Select(a => ForgeFixture.Queue(fx.AddAgent(a), a))];
 
-        static async Task<List<TaskClaim>> ClaimUntilNothingAsync(GiteaTaskQueue queue)
-        {
-            var won = new List<TaskClaim>();
-            while (await queue.ClaimNextAsync() is { } claim)
-            {
-                won.Add(claim);
-            }
-
-            return won;
-        }
-
         // Three pages of twenty, one per roster member. Helpers only ever take from the newer half of another's page, so
         // the oldest ten of the silent agent's page are left to it when the live agents first answer "nothing for now".
-        List<TaskClaim> first = [.. (await Task.WhenAll(live.Select(ClaimUntilNothingAsync))).SelectMany(c => c)];
+        List<TaskClaim> first = [.. (await Task.WhenAll(live.Select(ForgeFixture.ClaimUntilNothingAsync))).SelectMany(c => c)];
         int left = await live[0].ListReadyAsync().CountAsync();
         Assert.InRange(left, 10, 20);
         Assert.Equal(numbers.Count - left, first.Count);
 
         // Asked again, they no longer wait for it.
-        List<TaskClaim> second = [.. (await Task.WhenAll(live.Select(ClaimUntilNothingAsync))).SelectMany(c => c)];
+        List<TaskClaim> second = [.. (await Task.WhenAll(live.Select(ForgeFixture.ClaimUntilNothingAsync))).SelectMany(c => c)];
         Assert.Equal(left, second.Count);
         Assert.Equal(numbers, first.Concat(second).Select(c => c.Number).Order());
         Assert.DoesNotContain(first.Concat(second), c => c.Agent == "ghost");
