@@ -25,7 +25,8 @@ namespace Hermes.Sdk.Benchmarks;
 /// </list>
 /// Each iteration is one pass over a backlog (a few hundred milliseconds), too few calls for tiered compilation to
 /// settle within a benchmark's process: its iterations kept getting faster for seconds, by up to half. The job runs
-/// fully optimised code from the start instead, so the iterations measure the same code.
+/// fully optimised code from the start instead, so the iterations measure the same code. And one process as a whole runs
+/// faster or slower than the next (by up to a third on two shared cores), so each case runs in five processes.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(SteadyState))]
@@ -156,9 +157,9 @@ public class TaskQueueBenchmarks
     {
         public SteadyState() => AddJob(Job.Default
             .WithStrategy(RunStrategy.Monitoring)
-            .WithLaunchCount(1)
-            .WithWarmupCount(3)
-            .WithIterationCount(30)
+            .WithLaunchCount(5)
+            .WithWarmupCount(2)
+            .WithIterationCount(10)
             .WithInvocationCount(1)
             .WithEnvironmentVariables(new EnvironmentVariable("DOTNET_TieredCompilation", "0")));
     }

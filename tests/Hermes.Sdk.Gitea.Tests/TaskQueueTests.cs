@@ -277,12 +277,35 @@ public sealed class TaskQueueTests
     }
 
     [Fact]
+    public async Task An_agent_done_with_its_own_pages_helps_with_the_newer_half_of_a_page_whose_owner_is_behind()
+    {
+        await using ForgeFixture fx = await ForgeFixture.StartAsync();
+        List<long> numbers = await fx.SeedReadyAsync(40);
+        await ForgeFixture.Queue(fx.AddAgent("slow"), "slow").InitializeAsync(); // ranked first: the newest twenty are its page
+        GiteaTaskQueue fast = ForgeFixture.Queue(fx.AddAgent("wolf-2"), "wolf-2");
+
+        // Its own twenty (the oldest), then the slow agent's page is seen to be behind, and the newer half of it is taken:
+        // the older half, where its owner works first, is left to it.
+        List<TaskClaim> first = await ForgeFixture.ClaimUntilNothingAsync(fast);
+        Assert.Equal([.. numbers[..20], .. numbers[30..]], first.Select(c => c.Number).Order());
+        Assert.All(first, c => Assert.False(c.Contested));
+
+        // Asked again, the rest is taken too: its owner may be gone.
+        List<TaskClaim> second = await ForgeFixture.ClaimUntilNothingAsync(fast);
+        Assert.Equal(numbers[20..30], second.Select(c => c.Number).Order());
+    }
+
+    [Fact]
     public async Task A_share_left_by_an_agent_that_joined_and_went_silent_is_taken_after_one_empty_answer()
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
         List<long> numbers = await fx.SeedReadyAsync(60);
         await ForgeFixture.Queue(fx.AddAgent("ghost"), "ghost").InitializeAsync(); // on the roster, never claims
         GiteaTaskQueue[] live = [.. new[] { "wolf-2", "wolf-3" }.Select(a => ForgeFixture.Queue(fx.AddAgent(a), a))];
+
+        // Both on the roster before either reads it: an agent that started a round before the other's claim label existed
+        // would page the list for a fleet of two, and its pages would not line up with the others'.
+        await Task.WhenAll(live.Select(q => q.InitializeAsync()));
 
         // Three pages of twenty, one per roster member. Helpers only ever take from the newer half of another's page, so
         // the oldest ten of the silent agent's page are left to it when the live agents first answer "nothing for now".

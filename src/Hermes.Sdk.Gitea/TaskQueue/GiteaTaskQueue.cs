@@ -42,9 +42,6 @@ public sealed partial class GiteaTaskQueue
     /// </summary>
     private const int CandidatePage = 10;
 
-    /// <summary>How many other agents' pages a refill looks at once its own are used up.</summary>
-    private const int StealPages = 2;
-
     /// <summary>
     /// How many refills one claim may use — each found candidates that others took first — before it answers "nothing
     /// for now" rather than chase a queue that is being emptied under it (or an issue that cannot be labelled).
@@ -489,10 +486,10 @@ public sealed partial class GiteaTaskQueue
             after = null;
             LogNotClaimable(issue.Number);
         }
-        else if (after is not null && ClaimLabelsOf(after) is { Count: > 1 } claims)
+        else if (after is not null && ClaimLabelCount(after) > 1)
         {
             contested = true;
-            string winner = await ArbitrateAsync(issue.Number, claims, cancellationToken).ConfigureAwait(false);
+            string winner = await ArbitrateAsync(issue.Number, ClaimLabelsOf(after), cancellationToken).ConfigureAwait(false);
             if (winner != _options.ClaimLabel)
             {
                 await RemoveLabelsAsync(issue.Number, after, [_options.ClaimLabel], cancellationToken).ConfigureAwait(false);
@@ -553,9 +550,10 @@ public sealed partial class GiteaTaskQueue
     /// Reads claim candidates so that a fleet rarely writes to the same issue. With
     /// <see cref="GiteaTaskQueueOptions.SpreadClaims"/> the agents share out the ready list by pages: the fleet's roster is
     /// the claim labels in the repository, and the agent ranked <c>r</c> of <c>n</c> reads pages <c>r+1</c>,
-    /// <c>r+1+n</c>, … oldest issue first. With its own pages used up, two counts say how much unclaimed work is left;
-    /// if more than its owners can be busy with, the agent helps with the newer half of a few other agents' pages, and
-    /// failing that reads the list from its oldest end. Without spreading, everyone reads the oldest page, oldest first.
+    /// <c>r+1+n</c>, … oldest issue first. With its own pages used up, one single-issue read of a random other agent's
+    /// page says whether its owner has more than half of it to go; if so, the agent helps with that page's newer half.
+    /// Otherwise it answers "nothing for now", and asked again, counts what is left and reads the list from its oldest
+    /// end. Without spreading, everyone reads the oldest page, oldest first.
     /// </summary>
     /// <returns>False when no ready, unclaimed issue is left for this agent now.</returns>
     private async Task<bool> RefillCandidatesAsync(CancellationToken cancellationToken)
@@ -586,30 +584,25 @@ public sealed partial class GiteaTaskQueue
         }
 
         // Own pages done. What is left in the others' pages is theirs to finish — every issue taken from under an owner
-        // costs it a lost race, as its own candidates still hold it — unless they have on average more than half a page
-        // to go: then this agent helps with the newer half of a few of their pages. Stragglers still there after this
-        // agent answered "nothing for now" once may have lost their owner, so then they are fair game: the list is read
-        // from its oldest end until some turn up.
-        long unclaimed = await CountUnclaimedReadyAsync(cancellationToken).ConfigureAwait(false);
-        bool owed = Volatile.Read(ref _leftToOwners);
-        if (unclaimed > (long)(FleetPlace().Size - 1) * PageSize / 2)
+        // costs it a lost race, as its own candidates still hold it — unless the owner has more than half its page to go:
+        // one issue read says so (see BehindOwnerAsync), and then this agent helps with the newer half of that page.
+        // Stragglers still there after this agent answered "nothing for now" once may have lost their owner, so then
+        // they are fair game: two counts say whether any are left, and the list is read from its oldest end.
+        if (await BehindOwnerAsync(cancellationToken).ConfigureAwait(false) is { } theirs
+            && EnqueueCandidates(await ReadTheirsAsync(theirs, cancellationToken).ConfigureAwait(false), CandidateOrder.Theirs))
         {
-            foreach (int page in OthersPages())
-            {
-                if (EnqueueCandidates(await ReadTheirsAsync(page, cancellationToken).ConfigureAwait(false), CandidateOrder.Theirs))
-                {
-                    return true;
-                }
-            }
+            return true;
         }
 
-        if (unclaimed > 0 && owed && EnqueueCandidates(await ScanReadyAsync(cancellationToken).ConfigureAwait(false), CandidateOrder.Theirs))
+        bool owed = Volatile.Read(ref _leftToOwners);
+        long unclaimed = owed ? await CountUnclaimedReadyAsync(cancellationToken).ConfigureAwait(false) : 1;
+        if (owed && unclaimed > 0 && EnqueueCandidates(await ScanReadyAsync(cancellationToken).ConfigureAwait(false), CandidateOrder.Theirs))
         {
             return true;
         }
 
         // Nothing for this agent now. Next time a new round starts (the fleet and the list may have changed since), and
-        // what was left to others now is fair game then.
+        // what may have been left to others now (not counted: the agent did not look) is fair game then.
         Volatile.Write(ref _leftToOwners, unclaimed > 0);
         Volatile.Write(ref _roundStartedAt, 0);
         return false;
@@ -681,13 +674,33 @@ public sealed partial class GiteaTaskQueue
         Theirs,
     }
 
-    /// <summary>A few pages of other agents, picked at random.</summary>
-    private IEnumerable<int> OthersPages()
+    /// <summary>
+    /// Another agent's page, picked at random, whose owner still has more than half of it to go — or null. The owner
+    /// works from the page's oldest end, so the newest issue of its older half is the last of that half it takes: one
+    /// read of that single issue (a page of one) tells, as cheaply as a count.
+    /// </summary>
+    private async Task<int?> BehindOwnerAsync(CancellationToken cancellationToken)
     {
         (int rank, int fleet) = FleetPlace();
-        int[] others = [.. Enumerable.Range(1, PageCount()).Where(p => (p - 1) % fleet != rank)];
-        Random.Shared.Shuffle(others);
-        return others.Take(StealPages);
+        int pages = PageCount();
+        int others = pages - ((pages - rank + fleet - 1) / fleet); // pages p ≤ pages with (p − 1) mod fleet ≠ rank
+        if (others <= 0)
+        {
+            return null;
+        }
+
+        // The k-th other page, k at random: skip this agent's own pages, which recur every fleet-th page.
+        int k = Random.Shared.Next(others);
+        int page = k + (k / (fleet - 1)) + (k % (fleet - 1) >= rank ? 1 : 0) + 1;
+        long size = PageSize;
+        long probe = ((page - 1) * size) + (size / 2) + 1;
+        if (probe > int.MaxValue)
+        {
+            return page;
+        }
+
+        List<GiteaIssue> issue = await ReadReadyPageAsync((int)probe, cancellationToken, pageSize: 1).ConfigureAwait(false);
+        return issue.Exists(IsClaimable) ? page : null;
     }
 
     /// <summary>This agent's place in the fleet: its rank in the roster, and the roster's size (at least one).</summary>
@@ -882,18 +895,42 @@ public sealed partial class GiteaTaskQueue
         Api.CreateCommentAsync(Owner, Repo, number, new CreateIssueCommentOption { Body = body }, cancellationToken);
 
     private bool IsClaimable(GiteaIssue issue) =>
-        issue.PullRequest is null && HasLabel(issue.Labels, _options.ReadyLabel) && ClaimLabelsOf(issue).Count == 0;
+        issue.PullRequest is null && HasLabel(issue.Labels, _options.ReadyLabel) && ClaimLabelCount(issue.Labels) == 0;
 
     private List<GiteaLabel> ClaimLabelsOf(GiteaIssue issue) => ClaimLabelsOf(issue.Labels);
 
-    private List<GiteaLabel> ClaimLabelsOf(IEnumerable<GiteaLabel> labels) =>
-        [.. labels.Where(l => l.Name.StartsWith(_options.ClaimLabelPrefix, StringComparison.Ordinal))];
+    private List<GiteaLabel> ClaimLabelsOf(IReadOnlyList<GiteaLabel> labels) => [.. labels.Where(IsClaimLabel)];
+
+    /// <summary>How many claim labels are on an issue (read for every candidate and every claim: no allocation).</summary>
+    private int ClaimLabelCount(IReadOnlyList<GiteaLabel> labels)
+    {
+        int count = 0;
+        for (int i = 0; i < labels.Count; i++)
+        {
+            count += IsClaimLabel(labels[i]) ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    private bool IsClaimLabel(GiteaLabel label) => label.Name.StartsWith(_options.ClaimLabelPrefix, StringComparison.Ordinal);
 
     private string AgentOf(string claimLabel) => claimLabel[_options.ClaimLabelPrefix.Length..];
 
     private bool IsAgent(string login) => string.Equals(login, _options.Agent, StringComparison.OrdinalIgnoreCase);
 
-    private static bool HasLabel(IEnumerable<GiteaLabel> labels, string name) => labels.Any(l => string.Equals(l.Name, name, StringComparison.Ordinal));
+    private static bool HasLabel(IReadOnlyList<GiteaLabel> labels, string name)
+    {
+        for (int i = 0; i < labels.Count; i++)
+        {
+            if (string.Equals(labels[i].Name, name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private void Record(Activity? activity, string outcome)
     {
