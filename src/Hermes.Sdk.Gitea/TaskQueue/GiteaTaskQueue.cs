@@ -699,8 +699,8 @@ public sealed partial class GiteaTaskQueue
             return page;
         }
 
-        List<GiteaIssue> issue = await ReadReadyPageAsync((int)probe, cancellationToken, pageSize: 1).ConfigureAwait(false);
-        return issue.Exists(IsClaimable) ? page : null;
+        List<GiteaIssue> lastOfOlderHalf = await ReadReadyPageAsync((int)probe, cancellationToken, pageSize: 1).ConfigureAwait(false);
+        return lastOfOlderHalf.Exists(IsClaimable) ? page : null;
     }
 
     /// <summary>This agent's place in the fleet: its rank in the roster, and the roster's size (at least one).</summary>
