@@ -296,6 +296,31 @@ public sealed class TaskQueueTests
     }
 
     [Fact]
+    public async Task An_agent_that_paged_the_list_for_a_smaller_fleet_pages_it_again_once_it_loses_on_its_own_page()
+    {
+        await using ForgeFixture fx = await ForgeFixture.StartAsync();
+        List<long> numbers = await fx.SeedReadyAsync(40);
+        GiteaTaskQueue early = ForgeFixture.Queue(fx.AddAgent("wolf-2"), "wolf-2");
+        Assert.Equal(numbers[0], (await early.ClaimNextAsync())!.Number); // a fleet of one: the whole list is its page
+
+        // A second agent joins while the first is mid-round: for it the fleet is two, and the oldest twenty are its page.
+        GiteaTaskQueue late = ForgeFixture.Queue(fx.AddAgent("wolf-3"), "wolf-3");
+        var claims = new List<TaskClaim>();
+        for (int turn = 0; turn < 10; turn++)
+        {
+            claims.Add((await late.ClaimNextAsync())!);
+            claims.Add((await early.ClaimNextAsync())!);
+        }
+
+        // The first agent lost one race on what it took for its own page, saw the fleet had grown and paged the list
+        // again: from then on each works its own half, with no more lost races.
+        int lost = fx.Server.RequestCountsByRoute().GetValueOrDefault($"DELETE /api/v1/repos/{ForgeFixture.Owner}/{ForgeFixture.Repo}/issues/{{n}}/labels/{{n}}");
+        Assert.Equal(1, lost);
+        Assert.Equal(numbers[1..11], claims.Where(c => c.Agent == "wolf-3").Select(c => c.Number).Order());
+        Assert.Equal(numbers[20..30], claims.Where(c => c.Agent == "wolf-2").Select(c => c.Number).Order());
+    }
+
+    [Fact]
     public async Task A_share_left_by_an_agent_that_joined_and_went_silent_is_taken_after_one_empty_answer()
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();

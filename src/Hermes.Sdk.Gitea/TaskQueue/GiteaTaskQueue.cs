@@ -219,6 +219,14 @@ public sealed partial class GiteaTaskQueue
                 // or another helper: either way the rest of these candidates are contended. Read the queue afresh.
                 _candidates.Clear();
             }
+            else if (await RosterChangedAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // Lost on its own page, and the fleet is not what this agent paged the list for (agents that start
+                // together each read the roster before all the others are on it): every page it holds may be another's.
+                // A new round pages the list afresh. Otherwise it was a helper, and the rest of the page is still good.
+                _candidates.Clear();
+                Volatile.Write(ref _roundStartedAt, 0);
+            }
         }
     }
 
@@ -774,6 +782,14 @@ public sealed partial class GiteaTaskQueue
         }
 
         SetRoster(names.Append(_options.ClaimLabel));
+    }
+
+    /// <summary>Reads the roster again; whether it differs from the one this agent had.</summary>
+    private async Task<bool> RosterChangedAsync(CancellationToken cancellationToken)
+    {
+        string[] before = Volatile.Read(ref _roster);
+        await RefreshRosterAsync(cancellationToken).ConfigureAwait(false);
+        return !before.AsSpan().SequenceEqual(Volatile.Read(ref _roster));
     }
 
     private void SetRoster(IEnumerable<string> labels) => Volatile.Write(ref _roster, [.. labels
