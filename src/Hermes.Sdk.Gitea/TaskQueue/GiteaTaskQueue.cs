@@ -347,7 +347,7 @@ public sealed partial class GiteaTaskQueue
         var claimLabels = new List<string>();
         await foreach (GiteaLabel label in _client.ListLabelsAsync(Owner, Repo, cancellationToken).ConfigureAwait(false))
         {
-            if (label.Name.StartsWith(_options.ClaimLabelPrefix, StringComparison.Ordinal))
+            if (IsClaimLabel(label))
             {
                 claimLabels.Add(label.Name);
             }
