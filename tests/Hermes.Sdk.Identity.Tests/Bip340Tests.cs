@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Hermes.Sdk.TestSupport;
 using Hermes.Sdk.Identity.Nostr;
 
 namespace Hermes.Sdk.Identity.Tests;
@@ -89,43 +92,47 @@ public class Bip340Tests
     }
 }
 
-public class Secp256k1GeneratorTests
+/// <summary>
+/// BIP-340 over messages of every length, checked both ways against @noble/curves (nostr-tools' curve library):
+/// NBitcoin.Secp256k1 signs only 32-byte messages, and the SDK composes the other lengths from its primitives.
+/// </summary>
+public class Bip340AnyLengthInteropTests
 {
-    public static TheoryData<string> Scalars => new()
-    {
-        "0000000000000000000000000000000000000000000000000000000000000001",
-        "0000000000000000000000000000000000000000000000000000000000000002",
-        "000000000000000000000000000000000000000000000000000000000000000f",
-        "0000000000000000000000000000000000000000000000000000000000000010",
-        "8000000000000000000000000000000000000000000000000000000000000000",
-        "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364140",
-        "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD036413F",
-        "0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F",
-    };
-
-    [Theory]
-    [MemberData(nameof(Scalars))]
-    public void Multi_comb_matches_plain_multiplication(string hex) => AssertMatches(Convert.FromHexString(hex));
+    private static readonly int[] Lengths = [0, 1, 17, 31, 32, 33, 64, 100, 1000];
 
     [Fact]
-    public void Multi_comb_matches_plain_multiplication_for_random_scalars()
+    public async Task Signatures_over_any_length_verify_in_noble_curves()
     {
-        for (int i = 0; i < 50; i++)
-        {
-            byte[] k = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
-            if (Bip340.IsValidSecretKey(k))
-            {
-                AssertMatches(k);
-            }
-        }
+        using var pair = NostrKeyPair.Generate();
+        byte[][] messages = Lengths.Select(RandomNumberGenerator.GetBytes).ToArray();
+        byte[][] signatures = messages.Select(m => pair.Sign(m)).ToArray();
+
+        // A tampered signature is rejected by the peer too: the test can fail.
+        byte[] tampered = (byte[])signatures[2].Clone();
+        tampered[40] ^= 1;
+        var items = messages.Zip(signatures, (m, s) => new { message = Convert.ToHexStringLower(m), signature = Convert.ToHexStringLower(s) })
+            .Append(new { message = Convert.ToHexStringLower(messages[2]), signature = Convert.ToHexStringLower(tampered) })
+            .ToArray();
+        JsonElement answer = await NodePeer.RunAsync("nostr-peer.mjs", new { op = "schnorr-verify", pubkey = pair.PublicKey.ToHex(), items });
+
+        bool[] results = answer.GetProperty("results").EnumerateArray().Select(r => r.GetBoolean()).ToArray();
+        Assert.Equal([.. Lengths.Select(_ => true), false], results);
     }
 
-    private static void AssertMatches(byte[] k)
+    [Fact]
+    public async Task Signatures_by_noble_curves_over_any_length_verify_in_the_SDK()
     {
-        var x9 = Org.BouncyCastle.Crypto.EC.CustomNamedCurves.GetByName("secp256k1");
-        var expected = x9.G.Multiply(new Org.BouncyCastle.Math.BigInteger(1, k)).Normalize();
-        var actual = Secp256k1Generator.Multiply(k);
-        Assert.Equal(expected.AffineXCoord.ToBigInteger(), actual.AffineXCoord.ToBigInteger());
-        Assert.Equal(expected.AffineYCoord.ToBigInteger(), actual.AffineYCoord.ToBigInteger());
+        byte[] secret = RandomNumberGenerator.GetBytes(32);
+        byte[][] messages = Lengths.Select(RandomNumberGenerator.GetBytes).ToArray();
+        JsonElement answer = await NodePeer.RunAsync("nostr-peer.mjs", new { op = "schnorr-sign", sk = Convert.ToHexStringLower(secret), messages = messages.Select(Convert.ToHexStringLower).ToArray() });
+
+        using var pair = NostrKeyPair.FromSecretKey(secret);
+        Assert.Equal(pair.PublicKey.ToHex(), answer.GetProperty("pubkey").GetString());
+        byte[][] signatures = answer.GetProperty("signatures").EnumerateArray().Select(s => Convert.FromHexString(s.GetString()!)).ToArray();
+        for (int i = 0; i < messages.Length; i++)
+        {
+            Assert.True(pair.PublicKey.Verify(messages[i], signatures[i]), $"{messages[i].Length}-byte message");
+            Assert.False(pair.PublicKey.Verify([.. messages[i], 0], signatures[i]), $"{messages[i].Length}-byte message with a byte appended");
+        }
     }
 }

@@ -1,10 +1,11 @@
 namespace Hermes.Sdk.Identity.Codecs;
 
-/// <summary>Bech32 (BIP-173; not bech32m), as NIP-19 uses it for 32-byte payloads.</summary>
+/// <summary>Bech32 (BIP-173; not bech32m), as NIP-19 uses it: 32-byte keys and ids, and longer TLV entities.</summary>
 internal static class Bech32
 {
     private const string Charset = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
     private const int ChecksumLength = 6;
+    private const int MaxLength = 90;
     private static readonly uint[] Generator = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
     private static readonly sbyte[] CharsetRev = BuildReverse();
 
@@ -52,14 +53,99 @@ internal static class Bech32
     /// </summary>
     public static string? Decode(ReadOnlySpan<char> text, string expectedHrp, Span<byte> destination)
     {
+        string? error = Check(text, MaxLength, out int separator);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        string hrp = Prefix(text, separator);
+        if (hrp != expectedHrp)
+        {
+            return $"expected the prefix '{expectedHrp}1', found '{hrp}1'";
+        }
+
+        Span<byte> values = stackalloc byte[text.Length - separator - 1];
+        try
+        {
+            error = ReadValues(text, separator, hrp, values);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            Span<byte> payload = values[..^ChecksumLength];
+            int expectedGroups = (destination.Length * 8 + 4) / 5;
+            if (payload.Length != expectedGroups)
+            {
+                int bytes = payload.Length * 5 / 8;
+                return $"the payload is {bytes} bytes; {expectedHrp} carries exactly {destination.Length}";
+            }
+
+            return ConvertBits5To8(payload, destination)
+                ? null
+                : "the payload has non-zero padding bits";
+        }
+        finally
+        {
+            values.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Decodes bech32 text of up to <paramref name="maxLength"/> characters with any prefix and payload length (NIP-19's
+    /// TLV entities run past bech32's 90). Returns null on success, else what is wrong. For public data only.
+    /// </summary>
+    public static string? DecodeAny(ReadOnlySpan<char> text, int maxLength, out string hrp, out byte[] payload)
+    {
+        hrp = string.Empty;
+        payload = [];
+        string? error = Check(text, maxLength, out int separator);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        hrp = Prefix(text, separator);
+        var values = new byte[text.Length - separator - 1];
+        error = ReadValues(text, separator, hrp, values);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        ReadOnlySpan<byte> groups = values.AsSpan(0, values.Length - ChecksumLength);
+        var bytes = new byte[groups.Length * 5 / 8];
+        if (!ConvertBits5To8(groups, bytes))
+        {
+            return "the payload has non-zero padding bits";
+        }
+
+        payload = bytes;
+        return null;
+    }
+
+    /// <summary>The lower-cased human-readable part of <paramref name="text"/>, or null when it has no separator.</summary>
+    public static string? PrefixOf(ReadOnlySpan<char> text)
+    {
+        int separator = text.LastIndexOf('1');
+        return separator < 1 ? null : Prefix(text, separator);
+    }
+
+    private static string Prefix(ReadOnlySpan<char> text, int separator) => text[..separator].ToString().ToLowerInvariant();
+
+    /// <summary>Length, characters, case, separator and room for a checksum.</summary>
+    private static string? Check(ReadOnlySpan<char> text, int maxLength, out int separator)
+    {
+        separator = -1;
         if (text.Length == 0)
         {
             return "the value is empty";
         }
 
-        if (text.Length > 90)
+        if (text.Length > maxLength)
         {
-            return $"bech32 strings are at most 90 characters, this one is {text.Length}";
+            return $"bech32 strings are at most {maxLength} characters, this one is {text.Length}";
         }
 
         bool lower = false, upper = false;
@@ -79,61 +165,31 @@ internal static class Bech32
             return "mixed upper and lower case is not allowed in bech32";
         }
 
-        int separator = text.LastIndexOf('1');
+        separator = text.LastIndexOf('1');
         if (separator < 1)
         {
             return "the '1' separator after the prefix is missing";
         }
 
-        int dataChars = text.Length - separator - 1;
-        if (dataChars < ChecksumLength)
-        {
-            return "the checksum is missing (the value is truncated)";
-        }
+        return text.Length - separator - 1 < ChecksumLength ? "the checksum is missing (the value is truncated)" : null;
+    }
 
-        Span<char> hrp = stackalloc char[separator];
-        text[..separator].ToLowerInvariant(hrp);
-        if (!hrp.SequenceEqual(expectedHrp))
+    /// <summary>The 5-bit values after the separator, checksum verified.</summary>
+    private static string? ReadValues(ReadOnlySpan<char> text, int separator, string hrp, Span<byte> values)
+    {
+        for (int i = 0; i < values.Length; i++)
         {
-            return $"expected the prefix '{expectedHrp}1', found '{hrp.ToString()}1'";
-        }
-
-        Span<byte> values = stackalloc byte[dataChars];
-        try
-        {
-            for (int i = 0; i < dataChars; i++)
+            char c = char.ToLowerInvariant(text[separator + 1 + i]);
+            int v = c < 128 ? CharsetRev[c] : -1;
+            if (v < 0)
             {
-                char c = char.ToLowerInvariant(text[separator + 1 + i]);
-                int v = c < 128 ? CharsetRev[c] : -1;
-                if (v < 0)
-                {
-                    return $"the character at position {separator + 2 + i} is not a bech32 character (b, i, o and 1 are never used)";
-                }
-
-                values[i] = (byte)v;
+                return $"the character at position {separator + 2 + i} is not a bech32 character (b, i, o and 1 are never used)";
             }
 
-            if (Polymod(HrpExpandPolymod(expectedHrp, 1), values) != 1)
-            {
-                return "checksum mismatch (the value is corrupted or mistyped)";
-            }
-
-            Span<byte> payload = values[..^ChecksumLength];
-            int expectedGroups = (destination.Length * 8 + 4) / 5;
-            if (payload.Length != expectedGroups)
-            {
-                int bytes = payload.Length * 5 / 8;
-                return $"the payload is {bytes} bytes; {expectedHrp} carries exactly {destination.Length}";
-            }
-
-            return ConvertBits5To8(payload, destination)
-                ? null
-                : "the payload has non-zero padding bits";
+            values[i] = (byte)v;
         }
-        finally
-        {
-            values.Clear();
-        }
+
+        return Polymod(HrpExpandPolymod(hrp, 1), values) != 1 ? "checksum mismatch (the value is corrupted or mistyped)" : null;
     }
 
     private static void ConvertBits8To5(ReadOnlySpan<byte> data, Span<byte> output)

@@ -1,4 +1,4 @@
-// Shared by Hermes.Sdk.Identity and the NATS.NKeys compat package (eng/compat/NATS.NKeys).
+// The NKey text encoding (base32, CRC-16/XMODEM, role prefixes), for precise messages on malformed keys; the keys themselves are NATS.NKeys.
 using System.Buffers.Binary;
 
 namespace Hermes.Sdk.Identity.NKeys;
@@ -35,6 +35,9 @@ internal static class NKeyCodec
 
     /// <summary>Length of a raw Ed25519 key or seed.</summary>
     public const int KeyLength = 32;
+
+    /// <summary>Length of an Ed25519 signature.</summary>
+    public const int SignatureLength = 64;
 
     /// <summary>Length of an encoded public key: base32 of 1 + 32 + 2 bytes.</summary>
     public const int PublicKeyTextLength = 56;

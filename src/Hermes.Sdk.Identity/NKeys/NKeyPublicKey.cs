@@ -1,4 +1,5 @@
-using NSec.Cryptography;
+using System.Buffers;
+using NATS.NKeys;
 
 namespace Hermes.Sdk.Identity.NKeys;
 
@@ -9,14 +10,14 @@ namespace Hermes.Sdk.Identity.NKeys;
 public sealed class NKeyPublicKey : IEquatable<NKeyPublicKey>
 {
     private readonly byte[] _bytes;
-    private readonly PublicKey _key;
+    private readonly KeyPair _key;
 
     private NKeyPublicKey(NKeyRole role, byte[] bytes, string encoded)
     {
         Role = role;
         _bytes = bytes;
         Value = encoded;
-        _key = PublicKey.Import(SignatureAlgorithm.Ed25519, bytes, KeyBlobFormat.RawPublicKey);
+        _key = KeyPair.FromPublicKey(encoded);
     }
 
     /// <summary>The role the key is encoded for.</summary>
@@ -88,8 +89,25 @@ public sealed class NKeyPublicKey : IEquatable<NKeyPublicKey>
     /// <param name="data">The signed data.</param>
     /// <param name="signature">The 64-byte signature.</param>
     /// <returns>Whether the signature is valid.</returns>
-    public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
-        signature.Length == SignatureAlgorithm.Ed25519.SignatureSize && SignatureAlgorithm.Ed25519.Verify(_key, data, signature);
+    public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    {
+        if (signature.Length != NKeyCodec.SignatureLength)
+        {
+            return false;
+        }
+
+        byte[] rented = ArrayPool<byte>.Shared.Rent(data.Length + NKeyCodec.SignatureLength);
+        try
+        {
+            data.CopyTo(rented);
+            signature.CopyTo(rented.AsSpan(data.Length));
+            return _key.Verify(rented.AsMemory(0, data.Length), rented.AsMemory(data.Length, NKeyCodec.SignatureLength));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
     /// <summary>The encoded key.</summary>
     /// <returns><see cref="Value"/>.</returns>

@@ -1,10 +1,6 @@
-using System.Buffers;
 using System.Security.Cryptography;
-using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Math.EC;
-using ECCurve = Org.BouncyCastle.Math.EC.ECCurve;
-using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
-using Scalar = System.Numerics.BigInteger;
+using NBitcoin.Secp256k1;
+using Sha256 = NBitcoin.Secp256k1.SHA256;
 
 namespace Hermes.Sdk.Identity.Nostr;
 
@@ -12,11 +8,17 @@ namespace Hermes.Sdk.Identity.Nostr;
 /// BIP-340 Schnorr signatures over secp256k1 with x-only public keys, as Nostr uses them.
 /// </summary>
 /// <remarks>
-/// The curve arithmetic is BouncyCastle's specialised secp256k1 implementation. Multiplications by a secret
-/// scalar (public-key derivation and the nonce point) use a fixed-point multi-comb over a table precomputed once
-/// for the generator, read in constant time (<see cref="Secp256k1Generator"/>); verification uses BouncyCastle's
-/// interleaved, GLV-accelerated double multiplication. Messages may be of any length (BIP-340 allows it); Nostr
-/// signs the 32-byte event id.
+/// <para>
+/// All curve, field and scalar arithmetic is NBitcoin.Secp256k1's (a C# port of libsecp256k1: constant-time
+/// generator multiplication with blinding, constant-time scalars). Hermes adds no arithmetic of its own.
+/// </para>
+/// <para>
+/// Nostr signs the 32-byte event id, and 32-byte messages go straight to NBitcoin.Secp256k1's
+/// <c>ECPrivKey.TrySignBIP340</c> and <c>ECXOnlyPubKey.SigVerifyBIP340</c>. BIP-340 allows messages of any length
+/// (the official vectors 15–18 sign 0, 1, 17 and 100 bytes), which NBitcoin.Secp256k1 4.0 refuses; for those the
+/// same steps of the BIP are composed from NBitcoin.Secp256k1's own primitives — its tagged SHA-256, its
+/// <see cref="ECMultGenContext"/> for k·G and its <see cref="ECMultContext"/> for s·G − e·P.
+/// </para>
 /// </remarks>
 public static class Bip340
 {
@@ -26,15 +28,7 @@ public static class Bip340
     /// <summary>Length of a signature.</summary>
     public const int SignatureLength = 64;
 
-    private static readonly ECCurve Curve = Secp256k1Generator.Curve.Curve;
-    private static readonly ECPoint G = Secp256k1Generator.Curve.G;
-    private static readonly BigInteger N = Secp256k1Generator.Curve.N;
-    private static readonly BigInteger P = Curve.Field.Characteristic;
-    private static readonly Scalar Order = new(N.ToByteArrayUnsigned(), isUnsigned: true, isBigEndian: true);
-
-    private static readonly byte[] AuxTag = TagPrefix("BIP0340/aux");
-    private static readonly byte[] NonceTag = TagPrefix("BIP0340/nonce");
-    private static readonly byte[] ChallengeTag = TagPrefix("BIP0340/challenge");
+    private const int NostrMessageLength = 32;
 
     /// <summary>Whether <paramref name="secretKey"/> is a valid secret key: 32 bytes, in [1, n-1].</summary>
     /// <param name="secretKey">The candidate secret key.</param>
@@ -46,8 +40,10 @@ public static class Bip340
             return false;
         }
 
-        var d = new Scalar(secretKey, isUnsigned: true, isBigEndian: true);
-        return !d.IsZero && d < Order;
+        var scalar = new Scalar(secretKey, out int overflow);
+        bool valid = overflow == 0 && !scalar.IsZero;
+        Scalar.Clear(ref scalar);
+        return valid;
     }
 
     /// <summary>Derives the 32-byte x-only public key of <paramref name="secretKey"/>.</summary>
@@ -56,8 +52,8 @@ public static class Bip340
     /// <exception cref="ArgumentException">The secret key is not in [1, n-1].</exception>
     public static void GetPublicKey(ReadOnlySpan<byte> secretKey, Span<byte> publicKey)
     {
-        var signer = SigningKey.Create(secretKey);
-        signer.PublicKey.CopyTo(publicKey);
+        using var signer = SigningKey.Create(secretKey);
+        signer.PublicKeyBytes.CopyTo(publicKey);
     }
 
     /// <summary>Signs <paramref name="message"/> with BIP-340.</summary>
@@ -66,133 +62,92 @@ public static class Bip340
     /// <param name="auxRand">32 bytes of fresh randomness (all zero gives deterministic signatures, as in the test vectors).</param>
     /// <param name="signature">Destination for the 64-byte signature.</param>
     /// <exception cref="ArgumentException">A length is wrong or the secret key is not in [1, n-1].</exception>
-    public static void Sign(ReadOnlySpan<byte> message, ReadOnlySpan<byte> secretKey, ReadOnlySpan<byte> auxRand, Span<byte> signature) =>
-        SigningKey.Create(secretKey).Sign(message, auxRand, signature);
+    public static void Sign(ReadOnlySpan<byte> message, ReadOnlySpan<byte> secretKey, ReadOnlySpan<byte> auxRand, Span<byte> signature)
+    {
+        using var signer = SigningKey.Create(secretKey);
+        signer.Sign(message, auxRand, signature);
+    }
 
     /// <summary>Verifies a BIP-340 signature.</summary>
     /// <param name="message">The signed message.</param>
     /// <param name="publicKey">The 32-byte x-only public key.</param>
     /// <param name="signature">The 64-byte signature.</param>
     /// <returns><see langword="true"/> only for a valid signature; any malformed input gives <see langword="false"/>.</returns>
-    public static bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> signature)
+    public static bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> signature) =>
+        LiftX(publicKey) is { } key && Verify(message, key, signature);
+
+    /// <summary>lift_x: the public key whose x coordinate is <paramref name="x"/> (even y), or null when there is none.</summary>
+    internal static ECXOnlyPubKey? LiftX(ReadOnlySpan<byte> x) =>
+        x.Length == KeyLength && ECXOnlyPubKey.TryCreate(x, out ECXOnlyPubKey? key) ? key : null;
+
+    /// <summary>Verifies against an already lifted public key.</summary>
+    internal static bool Verify(ReadOnlySpan<byte> message, ECXOnlyPubKey publicKey, ReadOnlySpan<byte> signature)
     {
-        if (publicKey.Length != KeyLength)
+        // TryCreate refuses r ≥ p and s ≥ n, as the BIP's verification does.
+        if (signature.Length != SignatureLength || !SecpSchnorrSignature.TryCreate(signature, out SecpSchnorrSignature? sig))
         {
             return false;
         }
 
-        ECPoint? point = LiftX(publicKey);
-        return point is not null && Verify(message, point, publicKey, signature);
+        return message.Length == NostrMessageLength
+            ? publicKey.SigVerifyBIP340(sig, message)
+            : VerifyAnyLength(message, publicKey, sig);
     }
 
-    /// <summary>lift_x: the curve point with x coordinate <paramref name="x"/> and even y, or null.</summary>
-    internal static ECPoint? LiftX(ReadOnlySpan<byte> x)
+    /// <summary>BIP-340 Verify for messages that are not 32 bytes, over NBitcoin.Secp256k1's primitives.</summary>
+    private static bool VerifyAnyLength(ReadOnlySpan<byte> message, ECXOnlyPubKey publicKey, SecpSchnorrSignature sig)
     {
-        var xi = new BigInteger(1, x);
-        if (xi.CompareTo(P) >= 0)
+        Span<byte> buffer = stackalloc byte[32];
+        sig.rx.WriteToSpan(buffer);
+        Span<byte> publicKeyBytes = stackalloc byte[32];
+        publicKey.WriteToSpan(publicKeyBytes);
+
+        // e = int(hash_challenge(bytes(r) || bytes(P) || m)) mod n
+        using (var sha = new Sha256())
         {
-            return null;
+            sha.InitializeTagged("BIP0340/challenge");
+            sha.Write(buffer);
+            sha.Write(publicKeyBytes);
+            sha.Write(message);
+            sha.GetHash(buffer);
         }
 
-        ECFieldElement fx = Curve.FromBigInteger(xi);
-        ECFieldElement? fy = fx.Square().Multiply(fx).Add(Curve.B).Sqrt();
-        if (fy is null)
-        {
-            return null;
-        }
+        var e = new Scalar(buffer, out _);
 
-        if (fy.TestBitZero())
-        {
-            fy = fy.Negate();
-        }
-
-        return Curve.CreatePoint(xi, fy.ToBigInteger());
-    }
-
-    /// <summary>Verifies against an already lifted public key point.</summary>
-    internal static bool Verify(ReadOnlySpan<byte> message, ECPoint publicPoint, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> signature)
-    {
-        if (signature.Length != SignatureLength)
+        // R = s·G − e·P; valid when R is not infinity, has even y, and x(R) = r.
+        GEJ p = publicKey.Q.ToGroupElementJacobian();
+        Scalar? s = sig.s;
+        GE r = ECMultContext.Instance.Mult(p, e.Negate(), s).ToGroupElementVariable();
+        if (r.IsInfinity)
         {
             return false;
         }
 
-        var r = new BigInteger(1, signature[..32]);
-        var s = new BigInteger(1, signature[32..]);
-        if (r.CompareTo(P) >= 0 || s.CompareTo(N) >= 0)
-        {
-            return false;
-        }
-
-        Span<byte> hash = stackalloc byte[32];
-        TaggedHash(ChallengeTag, signature[..32], publicKey, message, hash);
-        var e = new BigInteger(1, hash);
-        if (e.CompareTo(N) >= 0)
-        {
-            e = e.Subtract(N); // a 256-bit hash is below 2n: one subtraction reduces it
-        }
-
-        // R = s*G - e*P
-        ECPoint rPoint = ECAlgorithms.SumOfTwoMultiplies(G, s, publicPoint.Negate(), e).Normalize();
-        if (rPoint.IsInfinity || rPoint.AffineYCoord.TestBitZero())
-        {
-            return false;
-        }
-
-        return rPoint.AffineXCoord.ToBigInteger().Equals(r);
+        return !r.y.NormalizeVariable().IsOdd && r.x.NormalizeVariable().EqualsVariable(sig.rx);
     }
 
     /// <summary>
-    /// tagged_hash(tag, a || b || c) = SHA-256(SHA-256(tag) || SHA-256(tag) || a || b || c).
+    /// A secret key prepared for signing: NBitcoin.Secp256k1's key with its public key computed once, so a
+    /// signature costs one generator multiplication. <see cref="Dispose"/> clears the key.
     /// </summary>
-    internal static void TaggedHash(byte[] tagPrefix, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, Span<byte> destination)
+    internal sealed class SigningKey : IDisposable
     {
-        int length = tagPrefix.Length + a.Length + b.Length + c.Length;
-        byte[]? rented = null;
-        Span<byte> buffer = length <= 512 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        try
-        {
-            tagPrefix.CopyTo(buffer);
-            a.CopyTo(buffer[tagPrefix.Length..]);
-            b.CopyTo(buffer[(tagPrefix.Length + a.Length)..]);
-            c.CopyTo(buffer[(tagPrefix.Length + a.Length + b.Length)..]);
-            SHA256.HashData(buffer[..length], destination);
-        }
-        finally
-        {
-            buffer[..length].Clear();
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
+        private readonly ECPrivKey _key;
+        private readonly ECPubKey _publicPoint;
 
-    private static byte[] TagPrefix(string tag)
-    {
-        byte[] h = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(tag));
-        return [.. h, .. h];
-    }
-
-    /// <summary>
-    /// A secret key prepared for signing: the scalar already negated for an even-y public key (kept in a pinned
-    /// buffer that <see cref="Clear"/> zeroes), and the x-only public key cached, so one signature costs one
-    /// fixed-point multiplication.
-    /// </summary>
-    internal sealed class SigningKey
-    {
-        private readonly byte[] _d;
-
-        private SigningKey(byte[] d, byte[] publicKey, ECPoint publicPoint)
+        private SigningKey(ECPrivKey key)
         {
-            _d = d;
-            PublicKey = publicKey;
-            PublicPoint = publicPoint;
+            _key = key;
+            _publicPoint = key.CreatePubKey();
+            PublicKey = _publicPoint.ToXOnlyPubKey();
+            PublicKeyBytes = PublicKey.ToBytes();
         }
 
-        public byte[] PublicKey { get; }
+        /// <summary>The x-only public key.</summary>
+        public ECXOnlyPubKey PublicKey { get; }
 
-        public ECPoint PublicPoint { get; }
+        /// <summary>Its 32 bytes.</summary>
+        public byte[] PublicKeyBytes { get; }
 
         public static SigningKey Create(ReadOnlySpan<byte> secretKey)
         {
@@ -201,24 +156,12 @@ public static class Bip340
                 throw new ArgumentException($"A secret key is {KeyLength} bytes, not {secretKey.Length}.", nameof(secretKey));
             }
 
-            if (!IsValidSecretKey(secretKey))
+            if (!ECPrivKey.TryCreate(secretKey, out ECPrivKey? key))
             {
                 throw new ArgumentException("The secret key is out of range (it must be between 1 and n-1).", nameof(secretKey));
             }
 
-            ECPoint p = Secp256k1Generator.Multiply(secretKey);
-            byte[] d = GC.AllocateArray<byte>(KeyLength, pinned: true);
-            if (p.AffineYCoord.TestBitZero())
-            {
-                WriteScalar(Order - new Scalar(secretKey, isUnsigned: true, isBigEndian: true), d);
-                p = p.Negate().Normalize();
-            }
-            else
-            {
-                secretKey.CopyTo(d);
-            }
-
-            return new SigningKey(d, p.AffineXCoord.GetEncoded(), p);
+            return new SigningKey(key);
         }
 
         public void Sign(ReadOnlySpan<byte> message, ReadOnlySpan<byte> auxRand, Span<byte> signature)
@@ -233,56 +176,89 @@ public static class Bip340
                 throw new ArgumentException($"The signature destination must hold {SignatureLength} bytes.", nameof(signature));
             }
 
+            if (message.Length != NostrMessageLength)
+            {
+                SignAnyLength(message, auxRand, signature);
+                return;
+            }
+
+            var nonce = new BIP340NonceFunction(auxRand.ToArray());
+            if (!_key.TrySignBIP340(message, _publicPoint, nonce, out SecpSchnorrSignature? sig))
+            {
+                throw new CryptographicException("BIP-340 signing failed (a zero nonce, probability 2^-256); sign again with fresh aux_rand.");
+            }
+
+            sig.WriteToSpan(signature);
+        }
+
+        /// <summary>Clears the secret key.</summary>
+        public void Dispose() => _key.Dispose();
+
+        /// <summary>BIP-340 Sign for messages that are not 32 bytes, over NBitcoin.Secp256k1's primitives.</summary>
+        private void SignAnyLength(ReadOnlySpan<byte> message, ReadOnlySpan<byte> auxRand, Span<byte> signature)
+        {
+            // d = d' if P has even y, else n − d' (the key is signed for as its x-only form).
+            Scalar d = _key.sec;
+            if (_publicPoint.Q.y.NormalizeVariable().IsOdd)
+            {
+                d = d.Negate();
+            }
+
             Span<byte> t = stackalloc byte[32];
-            Span<byte> k0 = stackalloc byte[32];
+            Span<byte> hash = stackalloc byte[32];
+            Scalar k = default;
             try
             {
-                // t = bytes(d) xor hash_aux(a); rand = hash_nonce(t || bytes(P) || m); k' = int(rand) mod n
-                TaggedHash(AuxTag, auxRand, default, default, t);
-                for (int i = 0; i < 32; i++)
+                using var sha = new Sha256();
+
+                // t = bytes(d) xor hash_aux(a)
+                sha.InitializeTagged("BIP0340/aux");
+                sha.Write(auxRand);
+                sha.GetHash(hash);
+                d.WriteToSpan(t);
+                for (int i = 0; i < t.Length; i++)
                 {
-                    t[i] ^= _d[i];
+                    t[i] ^= hash[i];
                 }
 
-                TaggedHash(NonceTag, t, PublicKey, message, k0);
-                var k = new Scalar(k0, isUnsigned: true, isBigEndian: true) % Order;
+                // k' = int(hash_nonce(t || bytes(P) || m)) mod n; fail if k' = 0
+                sha.InitializeTagged("BIP0340/nonce");
+                sha.Write(t);
+                sha.Write(PublicKeyBytes);
+                sha.Write(message);
+                sha.GetHash(hash);
+                k = new Scalar(hash, out _);
                 if (k.IsZero)
                 {
                     throw new CryptographicException("BIP-340 nonce is zero (probability 2^-256); sign again with fresh aux_rand.");
                 }
 
-                WriteScalar(k, k0);
-                ECPoint r = Secp256k1Generator.Multiply(k0);
-                if (r.AffineYCoord.TestBitZero())
+                // R = k'·G; k = k' if R has even y, else n − k'
+                GE r = ECMultGenContext.Instance.MultGen(k).ToGroupElement();
+                if (r.y.Normalize().IsOdd)
                 {
-                    k = Order - k;
+                    k = k.Negate();
                 }
 
                 Span<byte> rx = signature[..32];
-                r.AffineXCoord.EncodeTo(rx);
+                r.x.Normalize().WriteToSpan(rx);
 
                 // e = int(hash_challenge(bytes(R) || bytes(P) || m)) mod n; sig = bytes(R) || bytes((k + e·d) mod n)
-                Span<byte> hash = stackalloc byte[32];
-                TaggedHash(ChallengeTag, rx, PublicKey, message, hash);
-                var e = new Scalar(hash, isUnsigned: true, isBigEndian: true);
-                var d = new Scalar(_d, isUnsigned: true, isBigEndian: true);
-                WriteScalar((k + (e * d)) % Order, signature.Slice(32, 32));
+                sha.InitializeTagged("BIP0340/challenge");
+                sha.Write(rx);
+                sha.Write(PublicKeyBytes);
+                sha.Write(message);
+                sha.GetHash(hash);
+                var e = new Scalar(hash, out _);
+                e.Multiply(d).Add(k).WriteToSpan(signature.Slice(32, 32));
             }
             finally
             {
+                Scalar.Clear(ref d);
+                Scalar.Clear(ref k);
                 t.Clear();
-                k0.Clear();
+                hash.Clear();
             }
-        }
-
-        /// <summary>Zeroes the secret scalar.</summary>
-        public void Clear() => CryptographicOperations.ZeroMemory(_d);
-
-        private static void WriteScalar(Scalar value, Span<byte> destination)
-        {
-            destination.Clear();
-            int length = value.GetByteCount(isUnsigned: true);
-            value.TryWriteBytes(destination[(32 - length)..], out _, isUnsigned: true, isBigEndian: true);
         }
     }
 }

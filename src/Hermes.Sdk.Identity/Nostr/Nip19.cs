@@ -3,9 +3,10 @@ using Hermes.Sdk.Identity.Codecs;
 namespace Hermes.Sdk.Identity.Nostr;
 
 /// <summary>
-/// NIP-19 bare bech32 entities: <c>npub</c> (public key), <c>nsec</c> (secret key) and <c>note</c> (event id),
-/// each carrying exactly 32 bytes. Encoding is lower case; decoding rejects bad checksums, wrong prefixes,
-/// wrong lengths and mixed case with a message that says which.
+/// NIP-19 entities: the bare <c>npub</c> (public key), <c>nsec</c> (secret key) and <c>note</c> (event id), each
+/// exactly 32 bytes, written and read; and the TLV pointers <c>nprofile</c>, <c>nevent</c> and <c>naddr</c>, read.
+/// Encoding is lower case; decoding rejects bad checksums, wrong prefixes, wrong lengths and mixed case with a message
+/// that says which, and one entity given where another is expected is named (an <c>nprofile</c> is not an npub).
 /// </summary>
 public static class Nip19
 {
@@ -17,6 +18,15 @@ public static class Nip19
 
     /// <summary>The human-readable prefix of an event id.</summary>
     public const string NotePrefix = "note";
+
+    /// <summary>The human-readable prefix of a profile pointer (public key and relays).</summary>
+    public const string ProfilePrefix = "nprofile";
+
+    /// <summary>The human-readable prefix of an event pointer (id, relays, author, kind).</summary>
+    public const string EventPrefix = "nevent";
+
+    /// <summary>The human-readable prefix of an addressable event's pointer (identifier, author, kind, relays).</summary>
+    public const string AddressPrefix = "naddr";
 
     /// <summary>Length of an npub, nsec or note string.</summary>
     public const int EncodedLength = 63;
@@ -64,13 +74,66 @@ public static class Nip19
     public static void DecodeNsec(ReadOnlySpan<char> nsec, Span<byte> secretKey)
     {
         RequireKeyLength(secretKey, nameof(secretKey));
-        string? error = Bech32.Decode(nsec.Trim(), SecretKeyPrefix, secretKey);
+        nsec = nsec.Trim();
+        ThrowIfOtherEntity(nsec, SecretKeyPrefix);
+        string? error = Bech32.Decode(nsec, SecretKeyPrefix, secretKey);
         if (error is not null)
         {
             secretKey.Clear();
             throw new IdentityFormatException(SecretKeyPrefix, error);
         }
     }
+
+    /// <summary>Decodes an <c>nprofile1…</c> string: a public key and relay hints.</summary>
+    /// <param name="nprofile">The nprofile text.</param>
+    /// <returns>The pointer.</returns>
+    /// <exception cref="IdentityFormatException">The text is not a valid nprofile.</exception>
+    public static NostrProfilePointer DecodeNprofile(ReadOnlySpan<char> nprofile) => Nip19Tlv.DecodeNprofile(nprofile);
+
+    /// <summary>Decodes an <c>nevent1…</c> string: an event id with optional relays, author and kind.</summary>
+    /// <param name="nevent">The nevent text.</param>
+    /// <returns>The pointer.</returns>
+    /// <exception cref="IdentityFormatException">The text is not a valid nevent.</exception>
+    public static NostrEventPointer DecodeNevent(ReadOnlySpan<char> nevent) => Nip19Tlv.DecodeNevent(nevent);
+
+    /// <summary>Decodes an <c>naddr1…</c> string: an addressable event's identifier, author, kind and relays.</summary>
+    /// <param name="naddr">The naddr text.</param>
+    /// <returns>The pointer.</returns>
+    /// <exception cref="IdentityFormatException">The text is not a valid naddr.</exception>
+    public static NostrAddressPointer DecodeNaddr(ReadOnlySpan<char> naddr) => Nip19Tlv.DecodeNaddr(naddr);
+
+    /// <summary>Throws, naming the entity, when <paramref name="text"/> is a NIP-19 entity other than <paramref name="expected"/>.</summary>
+    internal static void ThrowIfOtherEntity(ReadOnlySpan<char> text, string expected)
+    {
+        string? found = Bech32.PrefixOf(text);
+        if (found is null || found == expected || Describe(found) is not { } what)
+        {
+            return;
+        }
+
+        string reader = found switch
+        {
+            ProfilePrefix => " (Nip19.DecodeNprofile reads it)",
+            EventPrefix => " (Nip19.DecodeNevent reads it)",
+            AddressPrefix => " (Nip19.DecodeNaddr reads it)",
+            _ => string.Empty,
+        };
+        throw new IdentityFormatException(expected, $"expected the prefix '{expected}1', found '{found}1': this is {Article(found)} {found} ({what}), not {Article(expected)} {expected}{reader}");
+    }
+
+    private static string Article(string hrp) => hrp == NotePrefix ? "a" : "an";
+
+    private static string? Describe(string hrp) => hrp switch
+    {
+        PublicKeyPrefix => "a public key",
+        SecretKeyPrefix => "a secret key",
+        NotePrefix => "an event id",
+        ProfilePrefix => "a profile pointer: a public key with relay hints",
+        EventPrefix => "an event pointer: an event id with relay hints",
+        AddressPrefix => "a pointer to an addressable event",
+        "nrelay" => "a relay URL",
+        _ => null,
+    };
 
     private static string EncodePublic(string hrp, ReadOnlySpan<byte> data)
     {
@@ -82,8 +145,10 @@ public static class Nip19
 
     private static byte[] DecodePublic(ReadOnlySpan<char> text, string hrp)
     {
+        text = text.Trim();
+        ThrowIfOtherEntity(text, hrp);
         var bytes = new byte[32];
-        string? error = Bech32.Decode(text.Trim(), hrp, bytes);
+        string? error = Bech32.Decode(text, hrp, bytes);
         return error is null ? bytes : throw new IdentityFormatException(hrp, error);
     }
 

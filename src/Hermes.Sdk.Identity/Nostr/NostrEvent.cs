@@ -155,7 +155,7 @@ public sealed class NostrEvent
             return NostrEventVerification.InvalidPublicKey;
         }
 
-        return Bip340.Verify(id, point, pub, sig) ? NostrEventVerification.Valid : NostrEventVerification.InvalidSignature;
+        return Bip340.Verify(id, point, sig) ? NostrEventVerification.Valid : NostrEventVerification.InvalidSignature;
     }
 
     /// <summary>The event as a JSON object with NIP-01's string escaping, ready to send to a relay.</summary>

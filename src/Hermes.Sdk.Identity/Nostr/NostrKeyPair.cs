@@ -21,7 +21,7 @@ public sealed class NostrKeyPair : IDisposable
         _signer = Bip340.SigningKey.Create(secretKey);
         _secret = GC.AllocateArray<byte>(Bip340.KeyLength, pinned: true);
         secretKey.CopyTo(_secret);
-        PublicKey = NostrPublicKey.FromBytes(_signer.PublicKey);
+        PublicKey = NostrPublicKey.FromVerified(_signer.PublicKeyBytes, _signer.PublicKey);
     }
 
     /// <summary>The public half of the pair.</summary>
@@ -114,7 +114,8 @@ public sealed class NostrKeyPair : IDisposable
             throw new IdentityFormatException("Nostr secret key", "this is a public key (npub); a secret key (nsec1… or hex) is needed");
         }
 
-        return trimmed.StartsWith("nsec", StringComparison.OrdinalIgnoreCase) ? FromNsec(trimmed) : FromHex(trimmed);
+        // nsec1…, or another NIP-19 entity that FromNsec names; anything else should be hex.
+        return trimmed.StartsWith("n", StringComparison.OrdinalIgnoreCase) && trimmed.Length != 64 ? FromNsec(trimmed) : FromHex(trimmed);
     }
 
     /// <summary>Signs <paramref name="message"/> with fresh auxiliary randomness from the CSPRNG.</summary>
@@ -174,7 +175,7 @@ public sealed class NostrKeyPair : IDisposable
         if (!_disposed)
         {
             CryptographicOperations.ZeroMemory(_secret);
-            _signer.Clear();
+            _signer.Dispose();
             _disposed = true;
         }
     }

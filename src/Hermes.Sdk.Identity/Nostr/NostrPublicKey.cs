@@ -1,5 +1,5 @@
 using Hermes.Sdk.Identity.Codecs;
-using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
+using NBitcoin.Secp256k1;
 
 namespace Hermes.Sdk.Identity.Nostr;
 
@@ -11,9 +11,9 @@ namespace Hermes.Sdk.Identity.Nostr;
 public sealed class NostrPublicKey : IEquatable<NostrPublicKey>
 {
     private readonly byte[] _bytes;
-    private readonly ECPoint _point;
+    private readonly ECXOnlyPubKey _point;
 
-    private NostrPublicKey(byte[] bytes, ECPoint point)
+    private NostrPublicKey(byte[] bytes, ECXOnlyPubKey point)
     {
         _bytes = bytes;
         _point = point;
@@ -33,10 +33,13 @@ public sealed class NostrPublicKey : IEquatable<NostrPublicKey>
             throw new IdentityFormatException("Nostr public key", $"expected 32 bytes, got {publicKey.Length}");
         }
 
-        ECPoint point = Bip340.LiftX(publicKey)
+        ECXOnlyPubKey point = Bip340.LiftX(publicKey)
             ?? throw new IdentityFormatException("Nostr public key", "it is not the x coordinate of a secp256k1 point");
         return new NostrPublicKey(publicKey.ToArray(), point);
     }
+
+    /// <summary>A key already lifted by the signer that derived it.</summary>
+    internal static NostrPublicKey FromVerified(byte[] bytes, ECXOnlyPubKey point) => new(bytes, point);
 
     /// <summary>Parses a public key written as 64 hex characters or as an <c>npub1…</c> string.</summary>
     /// <param name="text">The text.</param>
@@ -54,6 +57,11 @@ public sealed class NostrPublicKey : IEquatable<NostrPublicKey>
         if (trimmed.StartsWith("nsec", StringComparison.OrdinalIgnoreCase))
         {
             throw new IdentityFormatException("Nostr public key", "this is a secret key (nsec), not a public key; keep it private");
+        }
+
+        if (trimmed.Length != 64 && trimmed.StartsWith("n", StringComparison.OrdinalIgnoreCase))
+        {
+            Nip19.ThrowIfOtherEntity(trimmed, Nip19.PublicKeyPrefix); // an nprofile, nevent, … is named as such
         }
 
         Span<byte> bytes = stackalloc byte[32];
@@ -84,7 +92,7 @@ public sealed class NostrPublicKey : IEquatable<NostrPublicKey>
     /// <param name="signature">The 64-byte signature.</param>
     /// <returns>Whether the signature is valid.</returns>
     public bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature) =>
-        Bip340.Verify(message, _point, _bytes, signature);
+        Bip340.Verify(message, _point, signature);
 
     /// <summary>The key as 64 lower-case hex characters (the form NIP-01 events carry).</summary>
     /// <returns>The hex string.</returns>
