@@ -78,6 +78,7 @@ public class FailoverBenchmarks
         {
             Primary = new() { Name = "primary", Provider = ModelProviderKind.Vllm, Model = "m", BaseUrl = _primary.OpenAIBaseUrl },
             MaxTransientRetries = 0,
+            CrisisMessage = "Benchmark crisis answer.",
         };
         options.Fallbacks.Add(new() { Name = "second", Provider = ModelProviderKind.Vllm, Model = "m", BaseUrl = _second.OpenAIBaseUrl });
         options.Fallbacks.Add(new() { Name = "third", Provider = ModelProviderKind.Vllm, Model = "m", BaseUrl = _third.OpenAIBaseUrl });

@@ -50,7 +50,7 @@ root.SetAction(async (parse, ct) =>
     Console.WriteLine($"Gitea on {forge.BaseUrl}: repository timmy/timmy-workspace, users timmy and wolf-1 (own tokens)");
 
     // The wolf: its chain behind the conscience, its task queue, its place on the bus.
-    IChatClient model = parse.GetValue(config) is { } path ? new ModelChain(ModelChainConfig.Load(path), loggerFactory: logging) : new StandInTriageModel();
+    IChatClient model = parse.GetValue(config) is { } path ? new ModelChain(ModelChainConfig.Load(path).UseCrisisLines("en-US"), loggerFactory: logging) : new StandInTriageModel();
     var conscience = new Conscience(Soul.FromText(SampleSoul.Text), CrisisLine.ForLocale("en-US"));
     using IChatClient wolfMind = new ChatClientBuilder(model).UseConscience(conscience).Build();
     using GiteaClient wolfGitea = GiteaClient.Create(new GiteaClientOptions { BaseUrl = forge.BaseUrl, TokenEnvironmentVariable = "SAMPLE_WOLF_TOKEN" }, logging);

@@ -1,3 +1,4 @@
+using Hermes.Sdk.Core;
 using System.CommandLine;
 using System.Globalization;
 using Hermes.Sdk.Models.Configuration;

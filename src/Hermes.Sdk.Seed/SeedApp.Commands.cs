@@ -1,3 +1,4 @@
+using Hermes.Sdk.Core;
 using System.CommandLine;
 using System.Globalization;
 using Hermes.Sdk.Identity.Storage;
@@ -256,14 +257,14 @@ public static partial class SeedApp
     {
         using SkillLibrary library = Library(s);
         SkillCatalog catalog = await library.DiscoverAsync(ct).ConfigureAwait(false);
-        var problems = new List<SkillDiagnostic>(catalog.Diagnostics);
+        var problems = new List<SourceProblem>(catalog.Diagnostics);
         foreach (SkillSummary summary in catalog.Skills)
         {
             problems.AddRange(SkillParser.Read(summary.Path).Diagnostics.Where(d => !problems.Contains(d)));
         }
 
         return new SkillValidationResult(
-            problems.All(p => p.Severity != SkillSeverity.Error),
+            problems.All(p => p.Severity != ProblemSeverity.Error),
             catalog.Skills.Count,
             [.. problems.Select(p => new SkillProblem(p.File, p.Line, p.Column, p.Severity.ToString().ToLowerInvariant(), p.Code, p.Message, p.Fix))]);
     }

@@ -1,3 +1,4 @@
+using Hermes.Sdk.Core;
 using System.CommandLine;
 using System.Security.Cryptography;
 using Hermes.Sdk.Fleet;
@@ -68,8 +69,8 @@ public static partial class SeedApp
         using GiteaClient admin = Gitea(s, s.Config.Gitea.AdminTokenEnvironmentVariable);
         string password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)); // used once to mint the token, then forgotten
         GiteaAccessToken token = await admin.SpawnAgentAccountAsync(wolf, $"{wolf}@local", password, WolfScopes, ct).ConfigureAwait(false);
-        SecretFile.CreatePrivateDirectory(Path.GetDirectoryName(tokenFile)!);
-        SecretFile.CreateNew(tokenFile, System.Text.Encoding.UTF8.GetBytes((token.Sha1 ?? throw new InvalidDataException("Gitea returned the new token without its value.")) + "\n"));
+        AtomicFile.CreateOwnerOnlyDirectory(Path.GetDirectoryName(tokenFile)!);
+        AtomicFile.CreateNew(tokenFile, System.Text.Encoding.UTF8.GetBytes((token.Sha1 ?? throw new InvalidDataException("Gitea returned the new token without its value.")) + "\n"), AtomicFile.OwnerOnly);
 
         return new WolfResult(wolf, tokenFile, WolfScopes);
     }

@@ -1,5 +1,7 @@
+using Hermes.Sdk.Core;
+using Hermes.Sdk.Core.Yaml;
 using Hermes.Sdk.Models.Configuration;
-using YamlDotNet.Core;
+using Hermes.Sdk.Safety;
 using YamlDotNet.RepresentationModel;
 
 namespace Hermes.Sdk.Seed;
@@ -65,13 +67,13 @@ public sealed record SeedConfig(
         string full = System.IO.Path.GetFullPath(path);
         if (!File.Exists(full))
         {
-            throw new SeedConfigException([new ModelConfigProblem(full, 1, 1, "(file)", "not found: a seed keeps its configuration in config.yaml (dotnet new hermes-seed writes one)")]);
+            throw new SeedConfigException([new SourceProblem(full, 1, 1, "(file)", "not found: a seed keeps its configuration in config.yaml (dotnet new hermes-seed writes one)")]);
         }
 
-        var problems = new List<ModelConfigProblem>();
-        var reader = new Reader(full, problems);
+        var reader = new YamlSourceReader(full);
         string text = File.ReadAllText(full);
-        YamlMappingNode root = reader.Root(text) ?? throw new SeedConfigException(problems);
+        YamlMappingNode root = reader.LoadMapping(text, "a mapping with the sections agent, gitea, fleet, safety, model, fallback_providers")
+            ?? throw new SeedConfigException(reader.Problems);
         ModelChainOptions? chain = null;
         try
         {
@@ -79,21 +81,23 @@ public sealed record SeedConfig(
         }
         catch (ModelConfigException ex)
         {
-            problems.AddRange(ex.Problems);
+            foreach (SourceProblem problem in ex.Problems)
+            {
+                reader.Add(problem);
+            }
         }
 
-        foreach ((YamlNode key, YamlNode _) in root.Children)
+        foreach ((string name, YamlNode key, YamlNode _) in YamlSourceReader.Entries(root))
         {
-            string name = ((YamlScalarNode)key).Value ?? string.Empty;
             if (!Sections.ContainsKey(name) && !ChainSections.Contains(name))
             {
                 reader.Add(key, name, $"unknown section '{name}' (expected one of: {string.Join(", ", Sections.Keys.Concat(ChainSections))})");
             }
         }
 
-        YamlMappingNode? agent = reader.Section(root, "agent", required: true);
+        YamlMappingNode? agent = reader.Mapping(root, "agent", Sections["agent"], required: true);
         string agentName = reader.Text(agent, "agent", "name", required: true) ?? "agent";
-        if (Reader.Node(agent, "name") is { } nameNode && Identity.Storage.AgentNames.Validate(agentName) is { } nameProblem)
+        if (YamlSourceReader.Get(agent, "name") is { } nameNode && Identity.Storage.AgentNames.Validate(agentName) is { } nameProblem)
         {
             reader.Add(nameNode, "agent.name", nameProblem);
         }
@@ -101,10 +105,10 @@ public sealed record SeedConfig(
         SeedRole role = SeedRole.Strategist;
         if (reader.Text(agent, "agent", "role", required: true) is { } roleText && !Enum.TryParse(roleText, ignoreCase: true, out role))
         {
-            reader.Add(Reader.Node(agent, "role")!, "agent.role", $"unknown role '{roleText}' (expected one of: strategist, worker, wolf)");
+            reader.Add(YamlSourceReader.Get(agent, "role")!, "agent.role", $"unknown role '{roleText}' (expected one of: strategist, worker, wolf)");
         }
 
-        YamlMappingNode? gitea = reader.Section(root, "gitea", required: false);
+        YamlMappingNode? gitea = reader.Mapping(root, "gitea", Sections["gitea"], required: false);
         Uri? giteaUrl = reader.Url(gitea, "gitea", "url", "http", "https");
         var giteaConfig = new SeedGitea(
             giteaUrl,
@@ -113,16 +117,16 @@ public sealed record SeedConfig(
             reader.Text(gitea, "gitea", "token_env") ?? "GITEA_TOKEN",
             reader.Text(gitea, "gitea", "admin_token_env") ?? "GITEA_ADMIN_TOKEN");
 
-        YamlMappingNode? fleet = reader.Section(root, "fleet", required: false);
+        YamlMappingNode? fleet = reader.Mapping(root, "fleet", Sections["fleet"], required: false);
         string fleetName = reader.Text(fleet, "fleet", "name") ?? agentName;
         Uri? natsUrl = reader.Url(fleet, "fleet", "nats_url", "nats", "tls");
 
-        YamlMappingNode? safety = reader.Section(root, "safety", required: false);
+        YamlMappingNode? safety = reader.Mapping(root, "safety", Sections["safety"], required: false);
         string locale = reader.Text(safety, "safety", "locale") ?? "en-US";
 
-        YamlMappingNode? skills = reader.Section(root, "skills", required: false);
+        YamlMappingNode? skills = reader.Mapping(root, "skills", Sections["skills"], required: false);
         List<string> roots = ["skills"];
-        if (Reader.Node(skills, "roots") is { } rootsNode)
+        if (YamlSourceReader.Get(skills, "roots") is { } rootsNode)
         {
             if (rootsNode is YamlSequenceNode list && list.Children.All(c => c is YamlScalarNode { Value.Length: > 0 }))
             {
@@ -134,123 +138,22 @@ public sealed record SeedConfig(
             }
         }
 
-        if (problems.Count > 0 || chain is null)
+        if (reader.HasErrors || chain is null)
         {
-            throw new SeedConfigException(problems);
+            throw new SeedConfigException(reader.Problems);
         }
 
-        return new SeedConfig(full, agentName, role, fleetName, giteaConfig, natsUrl, locale, roots, chain);
-    }
-
-    /// <summary>Reads sections and fields, recording problems with their positions.</summary>
-    private sealed class Reader(string file, List<ModelConfigProblem> problems)
-    {
-        public YamlMappingNode? Root(string text)
-        {
-            try
-            {
-                var stream = new YamlStream();
-                stream.Load(new StringReader(text));
-                if (stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode map)
-                {
-                    return map;
-                }
-
-                problems.Add(new ModelConfigProblem(file, 1, 1, "(document)", "expected a mapping with the sections agent, gitea, fleet, safety, model, fallback_providers"));
-            }
-            catch (YamlException ex)
-            {
-                problems.Add(new ModelConfigProblem(file, (int)ex.Start.Line, (int)ex.Start.Column, "(syntax)", ex.InnerException?.Message ?? ex.Message));
-            }
-
-            return null;
-        }
-
-        public void Add(YamlNode node, string field, string message) =>
-            problems.Add(new ModelConfigProblem(file, (int)node.Start.Line, (int)node.Start.Column, field, message));
-
-        public YamlMappingNode? Section(YamlMappingNode root, string name, bool required)
-        {
-            YamlNode? node = Node(root, name);
-            if (node is YamlMappingNode map)
-            {
-                foreach ((YamlNode key, YamlNode _) in map.Children)
-                {
-                    string field = ((YamlScalarNode)key).Value ?? string.Empty;
-                    if (!Sections[name].Contains(field))
-                    {
-                        Add(key, $"{name}.{field}", $"unknown field '{field}' (expected one of: {string.Join(", ", Sections[name])})");
-                    }
-                }
-
-                return map;
-            }
-
-            if (node is not null)
-            {
-                Add(node, name, $"'{name}' must be a mapping of: {string.Join(", ", Sections[name])}");
-            }
-            else if (required)
-            {
-                problems.Add(new ModelConfigProblem(file, 1, 1, name, $"missing section '{name}' (fields: {string.Join(", ", Sections[name])})"));
-            }
-
-            return null;
-        }
-
-        public static YamlNode? Node(YamlMappingNode? map, string key) =>
-            map is not null && map.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? node) ? node : null;
-
-        public string? Text(YamlMappingNode? map, string section, string key, bool required = false)
-        {
-            YamlNode? node = Node(map, key);
-            if (node is YamlScalarNode { Value: { Length: > 0 } value })
-            {
-                return value.Trim();
-            }
-
-            if (node is not null)
-            {
-                Add(node, $"{section}.{key}", "expected a non-empty text value");
-            }
-            else if (required && map is not null)
-            {
-                Add(map, $"{section}.{key}", $"missing field '{key}'");
-            }
-
-            return null;
-        }
-
-        public Uri? Url(YamlMappingNode? map, string section, string key, params string[] schemes)
-        {
-            string? text = Text(map, section, key);
-            if (text is null)
-            {
-                return null;
-            }
-
-            if (Uri.TryCreate(text, UriKind.Absolute, out Uri? url) && schemes.Contains(url.Scheme, StringComparer.OrdinalIgnoreCase))
-            {
-                return url;
-            }
-
-            Add(Node(map, key)!, $"{section}.{key}", $"'{text}' is not a {string.Join(" or ", schemes.Select(s => s + "://"))} URL");
-            return null;
-        }
+        return new SeedConfig(full, agentName, role, fleetName, giteaConfig, natsUrl, locale, roots, chain.UseCrisisLines(locale));
     }
 }
 
 /// <summary>The seed's config.yaml is missing or invalid; <see cref="Problems"/> lists every problem with its position.</summary>
-public sealed class SeedConfigException : Exception
+public sealed class SeedConfigException : SourceProblemException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="problems">The problems.</param>
-    public SeedConfigException(IReadOnlyList<ModelConfigProblem> problems)
-        : base(string.Join(Environment.NewLine, problems.Select(p => p.ToString())))
+    public SeedConfigException(IReadOnlyList<SourceProblem> problems)
+        : base("the seed's config.yaml", problems)
     {
-        Problems = problems;
     }
-
-    /// <summary>Every problem found.</summary>
-    public IReadOnlyList<ModelConfigProblem> Problems { get; }
 }

@@ -1,44 +1,48 @@
+using Hermes.Sdk.Core;
+
 namespace Hermes.Sdk.Skills;
 
-/// <summary>How serious a skill problem is.</summary>
-public enum SkillSeverity
+/// <summary>Makes the skill checks' problems: each with its code, the field it concerns, and a fix.</summary>
+internal static class SkillProblems
 {
-    /// <summary>Worth knowing (a shadowed skill).</summary>
-    Info,
+    public static SourceProblem Create(ProblemSeverity severity, string code, string path, int line, int column, string message, string fix) =>
+        new(path, line, column, FieldOf(code), message) { Severity = severity, Code = code, Fix = fix };
 
-    /// <summary>Readable, but not the open format (the engine's looser variants), or stale.</summary>
-    Warning,
+    public static SourceProblem Error(string code, string path, int line, int column, string message, string fix) =>
+        Create(ProblemSeverity.Error, code, path, line, column, message, fix);
 
-    /// <summary>The skill is broken.</summary>
-    Error,
-}
+    public static SourceProblem Warning(string code, string path, int line, int column, string message, string fix) =>
+        Create(ProblemSeverity.Warning, code, path, line, column, message, fix);
 
-/// <summary>One problem in a skill, where it is, and how to fix it.</summary>
-/// <param name="Severity">How serious.</param>
-/// <param name="Code">A stable code, e.g. <c>SKILL004</c>.</param>
-/// <param name="File">The file.</param>
-/// <param name="Line">1-based line.</param>
-/// <param name="Column">1-based column.</param>
-/// <param name="Message">What is wrong.</param>
-/// <param name="Fix">How to fix it.</param>
-public sealed record SkillDiagnostic(SkillSeverity Severity, string Code, string File, int Line, int Column, string Message, string Fix)
-{
-    /// <summary><c>file:line:column: severity CODE: message (fix: …)</c>, as compilers print.</summary>
-    public override string ToString() => $"{File}:{Line}:{Column}: {Severity.ToString().ToLowerInvariant()} {Code}: {Message} (fix: {Fix})";
+    /// <summary>What each check concerns (the codes are listed in docs/skills.md).</summary>
+    private static string FieldOf(string code) => code switch
+    {
+        "SKILL000" => "SKILL.md",
+        "SKILL001" or "SKILL002" => "front matter",
+        "SKILL003" or "SKILL004" or "SKILL005" => "name",
+        "SKILL006" => "description",
+        "SKILL007" => "compatibility",
+        "SKILL008" => "fields",
+        "SKILL009" => "metadata",
+        "SKILL010" or "SKILL011" => "sections",
+        "SKILL012" => "Steps",
+        "SKILL013" => "metadata.last-verified",
+        "SKILL020" or "SKILL021" => "name",
+        _ => "skill",
+    };
 }
 
 /// <summary>A skill that cannot be written or read; nothing was changed.</summary>
-public sealed class SkillException : Exception
+public sealed class SkillException : SourceProblemException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What went wrong.</param>
     /// <param name="diagnostics">The problems, if any.</param>
-    public SkillException(string message, IReadOnlyList<SkillDiagnostic>? diagnostics = null)
-        : base(diagnostics is { Count: > 0 } ? message + "\n" + string.Join("\n", diagnostics) : message)
+    public SkillException(string message, IReadOnlyList<SourceProblem>? diagnostics = null)
+        : base(diagnostics ?? [], diagnostics is { Count: > 0 } ? message + "\n" + string.Join("\n", diagnostics) : message)
     {
-        Diagnostics = diagnostics ?? [];
     }
 
-    /// <summary>The problems.</summary>
-    public IReadOnlyList<SkillDiagnostic> Diagnostics { get; }
+    /// <summary>The problems (the same list as <see cref="SourceProblemException.Problems"/>).</summary>
+    public IReadOnlyList<SourceProblem> Diagnostics => Problems;
 }

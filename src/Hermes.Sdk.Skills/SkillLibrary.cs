@@ -1,3 +1,4 @@
+using Hermes.Sdk.Core;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
@@ -11,7 +12,7 @@ namespace Hermes.Sdk.Skills;
 /// <summary>What discovery found: the skills an agent can use, and what it had to set aside.</summary>
 /// <param name="Skills">One summary per name, by name.</param>
 /// <param name="Diagnostics">Shadowed skills, duplicates and unreadable files.</param>
-public sealed record SkillCatalog(IReadOnlyList<SkillSummary> Skills, IReadOnlyList<SkillDiagnostic> Diagnostics);
+public sealed record SkillCatalog(IReadOnlyList<SkillSummary> Skills, IReadOnlyList<SourceProblem> Diagnostics);
 
 /// <summary>A change to a skill: any of a text replacement, whole sections, a new description.</summary>
 public sealed record SkillPatch
@@ -286,46 +287,29 @@ public sealed partial class SkillLibrary : IDisposable
     private Skill Checked(string text, string path)
     {
         SkillReadResult result = SkillParser.Parse(text, path, Validation());
-        return result.IsValid ? result.Skill! : throw new SkillException($"refused: the skill at {path} would not be valid; nothing was written.", [.. result.Diagnostics.Where(d => d.Severity == SkillSeverity.Error)]);
+        return result.IsValid ? result.Skill! : throw new SkillException($"refused: the skill at {path} would not be valid; nothing was written.", [.. result.Diagnostics.Where(d => d.Severity == ProblemSeverity.Error)]);
     }
 
-    /// <summary>Temporary file, flushed; the current version to .history/; then one rename over the skill.</summary>
+    /// <summary>The current version to .history/, then the new text written whole (temporary file, fsync, rename, fsync the folder).</summary>
     private void Write(string path, string text)
     {
         string folder = Path.GetDirectoryName(path)!;
-        string temporary = Path.Combine(folder, $".{FileName}.{Guid.NewGuid():N}.tmp");
-        try
+        if (File.Exists(path))
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            string history = Directory.CreateDirectory(Path.Combine(folder, HistoryFolder)).FullName;
+            string stamp = _time.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfffffff", CultureInfo.InvariantCulture);
+            int sequence = 0;
+            string saved;
+            while (File.Exists(saved = Path.Combine(history, $"SKILL.{stamp}.{sequence:D3}.md")))
             {
-                stream.Write(new UTF8Encoding(false).GetBytes(text));
-                stream.Flush(flushToDisk: true);
+                sequence++;
             }
 
-            if (File.Exists(path))
-            {
-                string history = Directory.CreateDirectory(Path.Combine(folder, HistoryFolder)).FullName;
-                string stamp = _time.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfffffff", CultureInfo.InvariantCulture);
-                int sequence = 0;
-                string saved;
-                while (File.Exists(saved = Path.Combine(history, $"SKILL.{stamp}.{sequence:D3}.md")))
-                {
-                    sequence++;
-                }
-
-                File.Copy(path, saved, overwrite: false);
-            }
-
-            BeforeReplace?.Invoke(path);
-            File.Move(temporary, path, overwrite: true);
+            File.Copy(path, saved, overwrite: false);
         }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
+
+        BeforeReplace?.Invoke(path);
+        AtomicFile.WriteAllText(path, text);
     }
 
     private SkillCatalog Discover(CancellationToken cancellationToken)
@@ -362,14 +346,14 @@ public sealed partial class SkillLibrary : IDisposable
         var read = new SkillFrontMatter?[found.Count];
         Parallel.For(0, found.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => read[i] = SafeReadFrontMatter(found[i].Path));
 
-        var diagnostics = new ConcurrentBag<SkillDiagnostic>();
+        var diagnostics = new ConcurrentBag<SourceProblem>();
         var chosen = new Dictionary<string, SkillSummary>(StringComparer.Ordinal);
         for (int i = 0; i < found.Count; i++)
         {
             (int r, string path, string? category) = found[i];
             if (read[i] is not { } front || string.IsNullOrWhiteSpace(front.Name))
             {
-                diagnostics.Add(new SkillDiagnostic(SkillSeverity.Error, "SKILL001", path, 1, 1, "the front matter cannot be read; the skill is not listed", "run the validator on it (SkillParser.Read) for details"));
+                diagnostics.Add(SkillProblems.Create(ProblemSeverity.Error, "SKILL001", path, 1, 1, "the front matter cannot be read; the skill is not listed", "run the validator on it (SkillParser.Read) for details"));
                 continue;
             }
 
@@ -377,8 +361,8 @@ public sealed partial class SkillLibrary : IDisposable
             if (chosen.TryGetValue(front.Name, out SkillSummary? winner))
             {
                 bool sameRoot = winner.Root == summary.Root;
-                diagnostics.Add(new SkillDiagnostic(
-                    sameRoot ? SkillSeverity.Warning : SkillSeverity.Info,
+                diagnostics.Add(SkillProblems.Create(
+                    sameRoot ? ProblemSeverity.Warning : ProblemSeverity.Info,
                     sameRoot ? "SKILL020" : "SKILL021",
                     path,
                     1,

@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 using Markdig;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
-using YamlDotNet.Core;
+using Hermes.Sdk.Core;
+using Hermes.Sdk.Core.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace Hermes.Sdk.Skills;
@@ -11,10 +12,10 @@ namespace Hermes.Sdk.Skills;
 /// <summary>The outcome of reading a skill: the skill when it could be read, and every problem found.</summary>
 /// <param name="Skill">The skill, or null when its front matter could not be read.</param>
 /// <param name="Diagnostics">Every problem, in file order.</param>
-public sealed record SkillReadResult(Skill? Skill, IReadOnlyList<SkillDiagnostic> Diagnostics)
+public sealed record SkillReadResult(Skill? Skill, IReadOnlyList<SourceProblem> Diagnostics)
 {
     /// <summary>Whether there is no error (warnings allowed).</summary>
-    public bool IsValid => Skill is not null && Diagnostics.All(d => d.Severity != SkillSeverity.Error);
+    public bool IsValid => Skill is not null && Diagnostics.All(d => d.Severity != ProblemSeverity.Error);
 }
 
 /// <summary>
@@ -51,7 +52,7 @@ public static partial class SkillParser
     public static SkillReadResult Parse(string text, string path, SkillValidationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var diagnostics = new List<SkillDiagnostic>();
+        var diagnostics = new List<SourceProblem>();
         string[] lines = text.TrimStart('\uFEFF').ReplaceLineEndings("\n").Split('\n');
         if (lines.Length == 0 || lines[0].TrimEnd() != "---")
         {
@@ -127,25 +128,17 @@ public static partial class SkillParser
         return null;
     }
 
-    private static SkillFrontMatter? ReadFrontMatter(string yaml, string path, int lineOffset, List<SkillDiagnostic> diagnostics, out Dictionary<string, (int Line, int Column)> positions)
+    private static SkillFrontMatter? ReadFrontMatter(string yaml, string path, int lineOffset, List<SourceProblem> diagnostics, out Dictionary<string, (int Line, int Column)> positions)
     {
         positions = [];
-        YamlMappingNode? root;
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode as YamlMappingNode;
-        }
-        catch (YamlException ex)
-        {
-            diagnostics.Add(Error("SKILL002", path, (int)ex.Start.Line + lineOffset, (int)ex.Start.Column, $"the front matter is not valid YAML: {ex.InnerException?.Message ?? ex.Message}", "fix the YAML; quote values that contain ': ' or start with a special character"));
-            return null;
-        }
-
+        var reader = new YamlSourceReader(path, lineOffset);
+        YamlMappingNode? root = reader.LoadMapping(yaml, "a YAML mapping");
         if (root is null)
         {
-            diagnostics.Add(Error("SKILL002", path, 1 + lineOffset, 1, "the front matter is not a YAML mapping", "write 'name: …' and 'description: …' lines"));
+            SourceProblem problem = reader.Problems[0];
+            diagnostics.Add(problem.Field == "(syntax)"
+                ? Error("SKILL002", path, problem.Line, problem.Column, $"the front matter is not valid YAML: {problem.Message}", "fix the YAML; quote values that contain ': ' or start with a special character")
+                : Error("SKILL002", path, problem.Line, problem.Column, "the front matter is not a YAML mapping", "write 'name: …' and 'description: …' lines"));
             return null;
         }
 
@@ -218,8 +211,8 @@ public static partial class SkillParser
             (int line, int column) = positions["name.value"];
             bool engineVariant = name.Length <= 64 && LooseName().IsMatch(name);
             string fixedName = Regex.Replace(name.ToLowerInvariant().Replace('_', '-').Replace('.', '-'), "-+", "-").Trim('-');
-            diagnostics.Add(new SkillDiagnostic(
-                engineVariant ? SkillSeverity.Warning : SkillSeverity.Error,
+            diagnostics.Add(SkillProblems.Create(
+                engineVariant ? ProblemSeverity.Warning : ProblemSeverity.Error,
                 "SKILL004",
                 path,
                 line,
@@ -298,7 +291,7 @@ public static partial class SkillParser
     }
 
     /// <summary>Every <c>scripts/…</c> path the Steps mention must exist in the skill's folder.</summary>
-    private static void CheckScripts(Skill skill, string[] lines, string path, List<SkillDiagnostic> diagnostics)
+    private static void CheckScripts(Skill skill, string[] lines, string path, List<SourceProblem> diagnostics)
     {
         SkillSection? steps = skill.Sections.FirstOrDefault(s => string.Equals(s.Title, "Steps", StringComparison.OrdinalIgnoreCase));
         if (steps is null)
@@ -320,7 +313,7 @@ public static partial class SkillParser
         }
     }
 
-    private static void CheckFreshness(Skill skill, string path, Dictionary<string, (int Line, int Column)> positions, SkillValidationOptions? options, List<SkillDiagnostic> diagnostics)
+    private static void CheckFreshness(Skill skill, string path, Dictionary<string, (int Line, int Column)> positions, SkillValidationOptions? options, List<SourceProblem> diagnostics)
     {
         if (options?.StaleAfter is not { } staleAfter)
         {
@@ -347,9 +340,9 @@ public static partial class SkillParser
         _ => "how to check that it worked",
     };
 
-    private static SkillDiagnostic Error(string code, string path, int line, int column, string message, string fix) => new(SkillSeverity.Error, code, path, line, column, message, fix);
+    private static SourceProblem Error(string code, string path, int line, int column, string message, string fix) => SkillProblems.Error(code, path, line, column, message, fix);
 
-    private static SkillDiagnostic Warning(string code, string path, int line, int column, string message, string fix) => new(SkillSeverity.Warning, code, path, line, column, message, fix);
+    private static SourceProblem Warning(string code, string path, int line, int column, string message, string fix) => SkillProblems.Warning(code, path, line, column, message, fix);
 
     [GeneratedRegex("^[a-z0-9]+(?:-[a-z0-9]+)*$")]
     private static partial Regex StrictName();

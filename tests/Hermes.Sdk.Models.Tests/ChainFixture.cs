@@ -22,6 +22,9 @@ internal sealed class ChainFixture : IAsyncDisposable
     private ModelChain? _chain;
     private ILoggerFactory? _loggerFactory;
 
+    /// <summary>The words are Safety's (CrisisFallback); these tests check the mechanism that says them.</summary>
+    public const string CrisisMessage = "Test crisis answer: you matter; call the crisis line now.";
+
     private ChainFixture(FakeModelServer[] servers, ModelProviderKind[] kinds)
     {
         Servers = servers;
@@ -29,6 +32,7 @@ internal sealed class ChainFixture : IAsyncDisposable
         {
             RequestTimeout = TimeSpan.FromSeconds(10),
             MaxRetryDelay = TimeSpan.FromSeconds(3),
+            CrisisMessage = CrisisMessage,
         };
         for (int i = 0; i < servers.Length; i++)
         {

@@ -1,3 +1,4 @@
+using Hermes.Sdk.Core;
 using Hermes.Sdk.Models.Configuration;
 using Hermes.Sdk.TestSupport;
 
@@ -34,6 +35,7 @@ public sealed class ConfigTests
         Assert.Equal(new Uri("http://127.0.0.1:11434/v1"), options.Fallbacks[1].EffectiveBaseUrl);
         Assert.Equal(131072, options.Fallbacks[1].ContextWindow);
         Assert.Equal("config.yaml:3:3", options.Primary.Source);
+        options.CrisisMessage = ChainFixture.CrisisMessage; // Safety's words; the YAML carries none
         Assert.Empty(ModelChainOptionsValidator.Validate(options));
     }
 
@@ -79,7 +81,7 @@ public sealed class ConfigTests
               model: qwen2.5:7b
             """, "legacy.yaml"));
 
-        ModelConfigProblem problem = Assert.Single(error.Problems);
+        SourceProblem problem = Assert.Single(error.Problems);
         Assert.Equal(("legacy.yaml", 4, 1, "model"), (problem.File, problem.Line, problem.Column, problem.Field));
         Assert.Contains("the chain is 2 deep; at least 3 are required", problem.Message, StringComparison.Ordinal);
     }
@@ -151,7 +153,7 @@ public sealed class ConfigTests
         model:
           provider: ollama
           model: [a
-        """, 4, 1, "(yaml)", "")]
+        """, 4, 1, "(syntax)", "")]
     [InlineData("""
         fallback_providers:
           - { provider: ollama, model: b }
@@ -178,7 +180,7 @@ public sealed class ConfigTests
               - {"{"} provider: ollama, model: c {"}"}
             """));
 
-        ModelConfigProblem problem = Assert.Single(error.Problems);
+        SourceProblem problem = Assert.Single(error.Problems);
         Assert.Equal((4, 16, "model.api_key_env"), (problem.Line, problem.Column, problem.Field));
         Assert.DoesNotContain("SECRETVALUE", error.Message, StringComparison.Ordinal);
     }
@@ -219,5 +221,14 @@ public sealed class ConfigTests
         Assert.Contains("Primary.ApiKeyEnvironmentVariable: required for Anthropic", error.Message, StringComparison.Ordinal);
         Assert.Contains("Fallbacks[0].BaseUrl", error.Message, StringComparison.Ordinal);
         Assert.Contains("FailureThreshold", error.Message, StringComparison.Ordinal);
+        Assert.Contains("CrisisMessage: not set", error.Message, StringComparison.Ordinal); // the words are Safety's; the chain will not start without them
+    }
+
+    [Fact]
+    public void The_chain_read_from_yaml_carries_no_crisis_words_of_its_own()
+    {
+        ModelChainOptions options = ModelChainConfig.Parse(Blueprint, "config.yaml");
+
+        Assert.Null(options.CrisisMessage);
     }
 }

@@ -32,7 +32,7 @@ public sealed class DependencyInjectionTests
                 base_url: http://127.0.0.1:9/v1
             """);
         var services = new ServiceCollection().AddLogging();
-        services.AddHermesModelChain(path);
+        services.AddHermesModelChain(path).Configure(o => o.CrisisMessage = ChainFixture.CrisisMessage);
         await using ServiceProvider provider = services.BuildServiceProvider();
 
         IChatClient client = provider.GetRequiredService<IChatClient>();

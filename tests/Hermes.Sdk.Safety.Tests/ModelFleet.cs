@@ -31,7 +31,7 @@ internal sealed class ModelFleet : IAsyncDisposable
             servers[i].Responder = request => answer(Conversation.Of(request.Body));
         }
 
-        var options = new ModelChainOptions { RequestTimeout = TimeSpan.FromSeconds(10), MaxTransientRetries = 0 };
+        var options = new ModelChainOptions { RequestTimeout = TimeSpan.FromSeconds(10), MaxTransientRetries = 0, CrisisMessage = CrisisFallback.MessageFor("en-US") };
         for (int i = 0; i < servers.Length; i++)
         {
             var provider = new ModelProviderOptions { Name = servers[i].Name, Provider = ModelProviderKind.Vllm, Model = "m", BaseUrl = servers[i].OpenAIBaseUrl };

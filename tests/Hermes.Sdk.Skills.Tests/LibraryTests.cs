@@ -1,3 +1,4 @@
+using Hermes.Sdk.Core;
 using System.Globalization;
 using Hermes.Sdk.TestSupport;
 using Microsoft.Extensions.AI;
@@ -50,8 +51,8 @@ public sealed class LibraryTests
         Assert.Equal(["nats-auth", "restart-gitea"], catalog.Skills.Select(s => s.Name));
         Assert.Equal(("project", null), (catalog.Skills[0].Root, catalog.Skills[0].Category));
         Assert.Equal(("project", "ops"), (catalog.Skills[1].Root, catalog.Skills[1].Category));
-        Assert.Contains(catalog.Diagnostics, d => d is { Severity: SkillSeverity.Info, Code: "SKILL021" } && d.Message == $"skill 'nats-auth' from root 'fleet' is shadowed by root 'project' ({dir.Combine("project", "nats-auth", "SKILL.md")})");
-        Assert.Contains(catalog.Diagnostics, d => d is { Severity: SkillSeverity.Error, Code: "SKILL001" } && d.File == dir.Combine("fleet", "no-front-matter", "SKILL.md"));
+        Assert.Contains(catalog.Diagnostics, d => d is { Severity: ProblemSeverity.Info, Code: "SKILL021" } && d.Message == $"skill 'nats-auth' from root 'fleet' is shadowed by root 'project' ({dir.Combine("project", "nats-auth", "SKILL.md")})");
+        Assert.Contains(catalog.Diagnostics, d => d is { Severity: ProblemSeverity.Error, Code: "SKILL001" } && d.File == dir.Combine("fleet", "no-front-matter", "SKILL.md"));
         Assert.Equal(["ops"], (await library.ListAsync("ops")).Select(s => s.Category));
     }
 

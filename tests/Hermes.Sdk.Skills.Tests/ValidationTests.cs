@@ -1,3 +1,5 @@
+using Hermes.Sdk.Core;
+
 namespace Hermes.Sdk.Skills.Tests;
 
 /// <summary>The checked-in skill folders: valid ones pass; each broken one reports its problem at its exact line and column.</summary>
@@ -58,7 +60,7 @@ public sealed class ValidationTests
         Assert.Equal(expected.Length, result.Diagnostics.Count);
         for (int i = 0; i < expected.Length; i++)
         {
-            SkillDiagnostic d = result.Diagnostics[i];
+            SourceProblem d = result.Diagnostics[i];
             Assert.Equal(path, d.File);
             Assert.StartsWith(expected[i], $"{d.Severity.ToString().ToLowerInvariant()} {d.Code} {d.Line}:{d.Column} {d.Message}", StringComparison.Ordinal);
             Assert.False(string.IsNullOrWhiteSpace(d.Fix));

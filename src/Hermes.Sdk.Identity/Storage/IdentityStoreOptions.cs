@@ -127,39 +127,3 @@ public sealed class IdentityStoreOptionsValidator : IValidateOptions<IdentitySto
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
-
-internal static class AgentNames
-{
-    /// <summary>Lower-case letters, digits, '-' and '_'; 1–64 characters; starting with a letter or digit.</summary>
-    public static string? Validate(string name)
-    {
-        if (string.IsNullOrEmpty(name) || name.Length > 64)
-        {
-            return "an agent name is 1 to 64 characters.";
-        }
-
-        if (!char.IsAsciiLetterLower(name[0]) && !char.IsAsciiDigit(name[0]))
-        {
-            return $"'{name}' must start with a lower-case letter or a digit.";
-        }
-
-        foreach (char c in name)
-        {
-            if (!char.IsAsciiLetterLower(c) && !char.IsAsciiDigit(c) && c is not '-' and not '_')
-            {
-                return $"'{name}' may contain only lower-case letters, digits, '-' and '_'.";
-            }
-        }
-
-        return null;
-    }
-
-    public static void Require(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        if (Validate(name) is { } problem)
-        {
-            throw new ArgumentException($"Invalid agent name: {problem}", nameof(name));
-        }
-    }
-}

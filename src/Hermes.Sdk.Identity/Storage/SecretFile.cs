@@ -1,58 +1,22 @@
-using System.Security.Cryptography;
+using Hermes.Sdk.Core;
 
 namespace Hermes.Sdk.Identity.Storage;
 
 /// <summary>Private, atomic file I/O for secrets.</summary>
 internal static class SecretFile
 {
-    public const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    public const UnixFileMode OwnerOnlyFile = AtomicFile.OwnerOnly;
     public const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OthersAny = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
         | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
     private const UnixFileMode OthersWrite = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
 
-    /// <summary>
-    /// Creates <paramref name="path"/> with mode 0600 from its first byte (the mode is given to open(2), never
-    /// chmod-ed afterwards), writes and fsyncs it. Fails if the file exists.
-    /// </summary>
-    public static void CreateNew(string path, ReadOnlySpan<byte> content)
-    {
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = OwnerOnlyFile;
-        }
+    /// <summary>Creates a new 0600 file (fails if it exists), flushed to disk.</summary>
+    public static void CreateNew(string path, ReadOnlySpan<byte> content) => AtomicFile.CreateNew(path, content, OwnerOnlyFile);
 
-        using var stream = new FileStream(path, options);
-        stream.Write(content);
-        stream.Flush(flushToDisk: true);
-    }
-
-    /// <summary>
-    /// Replaces <paramref name="path"/> atomically: writes a 0600 temporary file beside it, fsyncs, then renames
-    /// it over the target. Readers see the old content or the new, never a mix; on failure the old file stays.
-    /// </summary>
-    public static void WriteAtomic(string path, ReadOnlySpan<byte> content)
-    {
-        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp");
-        try
-        {
-            CreateNew(temp, content);
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
+    /// <summary>Replaces <paramref name="path"/> whole or not at all with a 0600 file (see <see cref="AtomicFile"/>).</summary>
+    public static void WriteAtomic(string path, ReadOnlySpan<byte> content) => AtomicFile.WriteAllBytes(path, content, OwnerOnlyFile);
 
     /// <summary>Reads a secret file after checking that only its owner can access it.</summary>
     public static byte[] ReadPrivate(string path)

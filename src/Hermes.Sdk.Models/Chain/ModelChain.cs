@@ -482,7 +482,7 @@ public sealed partial class ModelChain : IChatClient
 
     private static ChatOptions ProbeOptions() => new() { MaxOutputTokens = 64 };
 
-    private ChatMessage CreateCrisisMessage() => new(ChatRole.Assistant, Options.CrisisMessage);
+    private ChatMessage CreateCrisisMessage() => new(ChatRole.Assistant, Options.CrisisMessage!); // validated non-empty at construction
 
     private static AdditionalPropertiesDictionary CrisisStamp() => new()
     {

@@ -1,41 +1,20 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
+using Hermes.Sdk.Core;
+using Hermes.Sdk.Core.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace Hermes.Sdk.Models.Configuration;
 
-/// <summary>A problem in a model chain configuration, located in its file.</summary>
-/// <param name="File">The file (or source name).</param>
-/// <param name="Line">1-based line.</param>
-/// <param name="Column">1-based column.</param>
-/// <param name="Field">The YAML path of the field, for example <c>fallback_providers[1].api_key_env</c>.</param>
-/// <param name="Message">What is wrong and how to fix it.</param>
-public sealed record ModelConfigProblem(string File, int Line, int Column, string Field, string Message)
-{
-    /// <summary><c>file:line:column: field: message</c>.</summary>
-    /// <returns>The formatted problem.</returns>
-    public override string ToString() => $"{File}:{Line}:{Column}: {Field}: {Message}";
-}
-
-/// <summary>The model chain configuration is invalid; <see cref="Problems"/> lists every problem found.</summary>
-public sealed class ModelConfigException : Exception
+/// <summary>The model chain configuration is invalid; <see cref="SourceProblemException.Problems"/> lists every problem found.</summary>
+public sealed class ModelConfigException : SourceProblemException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="problems">The problems (at least one).</param>
-    public ModelConfigException(IReadOnlyList<ModelConfigProblem> problems)
-        : base(Format(problems))
+    public ModelConfigException(IReadOnlyList<SourceProblem> problems)
+        : base("the model configuration", problems)
     {
-        Problems = problems;
     }
-
-    /// <summary>Every problem found.</summary>
-    public IReadOnlyList<ModelConfigProblem> Problems { get; }
-
-    private static string Format(IReadOnlyList<ModelConfigProblem> problems) =>
-        problems.Count == 1
-            ? problems[0].ToString()
-            : $"{problems.Count} problems in the model configuration:{Environment.NewLine}{string.Join(Environment.NewLine, problems.Select(p => "  " + p))}";
 }
 
 /// <summary>
@@ -89,9 +68,9 @@ public static partial class ModelChainConfig
     public static ModelChainOptions Parse(string yaml, string sourceName = "config.yaml")
     {
         ArgumentNullException.ThrowIfNull(yaml);
-        var reader = new Reader(sourceName);
+        var reader = new Reader(new YamlSourceReader(sourceName));
         ModelChainOptions options = reader.Read(yaml);
-        return reader.Problems.Count == 0 ? options : throw new ModelConfigException(reader.Problems);
+        return reader.Yaml.Problems.Count == 0 ? options : throw new ModelConfigException(reader.Yaml.Problems);
     }
 
     /// <summary>
@@ -116,51 +95,18 @@ public static partial class ModelChainConfig
         return missing;
     }
 
-    internal static bool TryParseDuration(string text, out TimeSpan value)
-    {
-        text = text.Trim();
-        (string number, double scale) = text switch
-        {
-            _ when text.EndsWith("ms", StringComparison.Ordinal) => (text[..^2], 0.001),
-            _ when text.EndsWith('s') => (text[..^1], 1),
-            _ when text.EndsWith('m') => (text[..^1], 60),
-            _ when text.EndsWith('h') => (text[..^1], 3600),
-            _ => (text, 1),
-        };
-        if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double amount) && amount >= 0 && !double.IsInfinity(amount))
-        {
-            value = TimeSpan.FromSeconds(amount * scale);
-            return true;
-        }
-
-        value = default;
-        return false;
-    }
-
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex EnvironmentVariableName();
 
-    private sealed class Reader(string file)
+    private sealed class Reader(YamlSourceReader yaml)
     {
-        public List<ModelConfigProblem> Problems { get; } = [];
+        public YamlSourceReader Yaml => yaml;
 
-        public ModelChainOptions Read(string yaml)
+        public ModelChainOptions Read(string text)
         {
             var options = new ModelChainOptions();
-            var stream = new YamlStream();
-            try
+            if (yaml.LoadMapping(text, "a mapping with 'model:' and 'fallback_providers:'") is not { } root)
             {
-                stream.Load(new StringReader(yaml));
-            }
-            catch (YamlException ex)
-            {
-                Problems.Add(new ModelConfigProblem(file, (int)ex.Start.Line, (int)ex.Start.Column, "(yaml)", ex.InnerException?.Message ?? ex.Message));
-                return options;
-            }
-
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-            {
-                Problems.Add(new ModelConfigProblem(file, 1, 1, "(root)", "expected a mapping with 'model:' and 'fallback_providers:'"));
                 return options;
             }
 
@@ -226,10 +172,10 @@ public static partial class ModelChainConfig
                 return null;
             }
 
-            var p = new ModelProviderOptions { Source = $"{file}:{node.Start.Line}:{node.Start.Column}" };
-            foreach ((YamlNode keyNode, YamlNode value) in map.Children)
+            (int line, int column) = yaml.PositionOf(node);
+            var p = new ModelProviderOptions { Source = $"{yaml.File}:{line}:{column}" };
+            foreach ((string key, YamlNode keyNode, YamlNode value) in YamlSourceReader.Entries(map))
             {
-                string key = ((YamlScalarNode)keyNode).Value ?? string.Empty;
                 string field = $"{path}.{key}";
                 if (LiteralKeyFields.Contains(key, StringComparer.OrdinalIgnoreCase))
                 {
@@ -335,7 +281,7 @@ public static partial class ModelChainConfig
 
                         break;
                     case "timeout":
-                        if (TryParseDuration(text, out TimeSpan timeout) && timeout > TimeSpan.Zero)
+                        if (YamlSourceReader.TryParseDuration(text, out TimeSpan timeout) && timeout > TimeSpan.Zero)
                         {
                             p.Timeout = timeout;
                         }
@@ -380,9 +326,8 @@ public static partial class ModelChainConfig
                 return;
             }
 
-            foreach ((YamlNode keyNode, YamlNode value) in map.Children)
+            foreach ((string key, YamlNode keyNode, YamlNode value) in YamlSourceReader.Entries(map))
             {
-                string key = ((YamlScalarNode)keyNode).Value ?? string.Empty;
                 string field = $"chain.{key}";
                 if (!ChainFields.Contains(key, StringComparer.Ordinal))
                 {
@@ -413,7 +358,7 @@ public static partial class ModelChainConfig
 
                         break;
                     case "request_timeout" or "cooldown" or "cooldown_max" or "max_retry_delay":
-                        if (!TryParseDuration(text, out TimeSpan duration) || (key != "max_retry_delay" && duration <= TimeSpan.Zero))
+                        if (!YamlSourceReader.TryParseDuration(text, out TimeSpan duration) || (key != "max_retry_delay" && duration <= TimeSpan.Zero))
                         {
                             Add(value, field, $"expected a duration such as 30s, 500ms or 2m, got '{text}'");
                         }
@@ -469,34 +414,11 @@ public static partial class ModelChainConfig
             }
         }
 
-        private string? Scalar(YamlNode node, string field)
-        {
-            if (node is YamlScalarNode { Value: { } v } && !IsNull(node))
-            {
-                return v;
-            }
+        private string? Scalar(YamlNode node, string field) => yaml.Scalar(node, field);
 
-            Add(node, field, IsNull(node) ? "a value is required" : "expected a single value, not a list or mapping");
-            return null;
-        }
+        private static bool IsNull(YamlNode node) => YamlSourceReader.IsNull(node);
 
-        private static bool IsNull(YamlNode node) =>
-            node is YamlScalarNode s && s.Style == YamlDotNet.Core.ScalarStyle.Plain && (s.Value is null or "" or "~" or "null");
-
-        private static YamlNode? Get(YamlMappingNode map, string key, out YamlScalarNode? keyNode)
-        {
-            foreach ((YamlNode k, YamlNode v) in map.Children)
-            {
-                if (k is YamlScalarNode s && s.Value == key)
-                {
-                    keyNode = s;
-                    return v;
-                }
-            }
-
-            keyNode = null;
-            return null;
-        }
+        private static YamlNode? Get(YamlMappingNode map, string key, out YamlScalarNode? keyNode) => YamlSourceReader.Get(map, key, out keyNode);
 
         private static ModelProviderKind? ParseProvider(string text) => text.ToLowerInvariant() switch
         {
@@ -510,7 +432,6 @@ public static partial class ModelChainConfig
             _ => null,
         };
 
-        private void Add(YamlNode at, string field, string message) =>
-            Problems.Add(new ModelConfigProblem(file, (int)at.Start.Line, (int)at.Start.Column, field, message));
+        private void Add(YamlNode at, string field, string message) => yaml.Add(at, field, message);
     }
 }

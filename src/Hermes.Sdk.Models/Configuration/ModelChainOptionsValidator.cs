@@ -100,7 +100,7 @@ public sealed class ModelChainOptionsValidator : IValidateOptions<ModelChainOpti
 
         if (string.IsNullOrWhiteSpace(options.CrisisMessage))
         {
-            problems.Add("CrisisMessage: must not be empty — a person in crisis must never be met with silence");
+            problems.Add("CrisisMessage: not set — a person in crisis must never be met with silence; Hermes.Sdk.Safety sets it for a locale (options.UseCrisisLines(\"en-GB\"), or services.AddHermesSafety())");
         }
 
         return problems;

@@ -143,18 +143,12 @@ public sealed class ModelChainOptions
     public bool RetryBeforeFailover { get; set; }
 
     /// <summary>
-    /// The answer given on a turn marked as a crisis when every model fails: it needs no model, names a crisis line
-    /// and encourages the person to reach out. Replace it with your locale's lines; keep it free of anything else.
+    /// The answer given on a turn marked as a crisis when every model fails: it needs no model. Required: the chain
+    /// will not start without it, because a person in crisis must never be met with silence or an error. The words are
+    /// crisis policy and belong to Hermes.Sdk.Safety, which sets them for the seed's locale
+    /// (<c>options.UseCrisisLines(locale)</c>, or <c>services.AddHermesSafety()</c>, which does it for a registered chain).
     /// </summary>
-    public string CrisisMessage { get; set; } = DefaultCrisisMessage;
-
-    /// <summary>The default <see cref="CrisisMessage"/>.</summary>
-    public const string DefaultCrisisMessage =
-        "I'm here with you, and I'm glad you reached out. I can't reach my usual models right now, but you don't have to wait for me. "
-        + "If you are in the United States, call or text 988 (the Suicide & Crisis Lifeline) right now; it is free and open all day and night. "
-        + "Anywhere else, call your local emergency number or a crisis line in your country (findahelpline.com lists them). "
-        + "If you might act on thoughts of hurting yourself, please call emergency services or go to the nearest emergency room now, "
-        + "and if you can, stay with someone you trust. You matter, and what you are feeling can change with support.";
+    public string? CrisisMessage { get; set; }
 
     /// <summary>The models in order: primary first.</summary>
     public IReadOnlyList<ModelProviderOptions> Providers => Primary is null ? [.. Fallbacks] : [Primary, .. Fallbacks];
@@ -176,6 +170,6 @@ public sealed class ModelChainOptions
         target.MaxTransientRetries = MaxTransientRetries;
         target.MaxRetryDelay = MaxRetryDelay;
         target.RetryBeforeFailover = RetryBeforeFailover;
-        target.CrisisMessage = CrisisMessage;
+        target.CrisisMessage = CrisisMessage ?? target.CrisisMessage;
     }
 }

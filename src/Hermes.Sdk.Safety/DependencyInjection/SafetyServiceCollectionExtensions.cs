@@ -1,3 +1,4 @@
+using Hermes.Sdk.Models.Configuration;
 using Hermes.Sdk.Safety;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,6 +28,9 @@ public static class SafetyServiceCollectionExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SafetyOptions>, SafetyOptionsValidator>());
+
+        // A registered model chain answers a crisis turn it cannot serve in the words of this locale's lines.
+        services.AddOptions<ModelChainOptions>().PostConfigure<IOptions<SafetyOptions>>((chain, safety) => chain.CrisisMessage ??= CrisisFallback.MessageFor(safety.Value.Locale));
         services.TryAddSingleton(sp => Conscience.Load(sp.GetRequiredService<IOptions<SafetyOptions>>().Value));
         services.TryAddSingleton(sp => new ShipGate(sp.GetRequiredService<IOptions<SafetyOptions>>(), sp.GetService<TimeProvider>()));
         return options;

@@ -1,3 +1,4 @@
+using Hermes.Sdk.Core;
 using System.Text.RegularExpressions;
 
 namespace Hermes.Sdk.Safety;

@@ -1,3 +1,4 @@
+using Hermes.Sdk.Core;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;

@@ -110,7 +110,7 @@ public sealed class SafetyRun : IDisposable
         }
 
         SafetyTestSet tests = SafetyTestSet.Load(settings.TestSetPath);
-        ModelChainOptions chainOptions = ModelChainConfig.Load(settings.ConfigPath);
+        ModelChainOptions chainOptions = ModelChainConfig.Load(settings.ConfigPath).UseCrisisLines(settings.Locale);
         int judgeIndex = -1;
         if (settings.Judge is { } judgeName)
         {

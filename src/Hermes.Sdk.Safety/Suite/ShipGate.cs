@@ -1,3 +1,4 @@
+using Hermes.Sdk.Core;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
