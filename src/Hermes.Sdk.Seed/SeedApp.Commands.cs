@@ -266,7 +266,7 @@ public static partial class SeedApp
         return new SkillValidationResult(
             problems.All(p => p.Severity != ProblemSeverity.Error),
             catalog.Skills.Count,
-            [.. problems.Select(p => new SkillProblem(p.File, p.Line, p.Column, p.Severity.ToString().ToLowerInvariant(), p.Code, p.Message, p.Fix))]);
+            [.. problems.Select(p => new SkillProblem(p.File, p.Line, p.Column, p.Severity.ToString().ToLowerInvariant(), p.Code ?? string.Empty, p.Message, p.Fix ?? string.Empty))]);
     }
 
     internal sealed record SkillRow(string Name, string Description, string? Category, string Root, string Path);

@@ -147,7 +147,7 @@ public sealed record SeedConfig(
     }
 }
 
-/// <summary>The seed's config.yaml is missing or invalid; <see cref="Problems"/> lists every problem with its position.</summary>
+/// <summary>The seed's config.yaml is missing or invalid; <see cref="SourceProblemException.Problems"/> lists every problem with its position.</summary>
 public sealed class SeedConfigException : SourceProblemException
 {
     /// <summary>Creates the exception.</summary>
