@@ -35,9 +35,9 @@ internal sealed class FleetFixture : IAsyncDisposable
         return options;
     }
 
-    public async Task<FleetBus> ConnectAsync(string agent, Action<FleetOptions>? configure = null)
+    public async Task<FleetBus> ConnectAsync(string agent, Action<FleetOptions>? configure = null, TimeProvider? time = null)
     {
-        FleetBus bus = await FleetBus.ConnectAsync(Options(agent, configure), Keys[agent]);
+        FleetBus bus = await FleetBus.ConnectAsync(Options(agent, configure), Keys[agent], timeProvider: time);
         _buses.Add(bus);
         return bus;
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Collections.Concurrent;
 using System.Text;
 using Hermes.Sdk.TestSupport;
@@ -289,37 +290,54 @@ public sealed class FleetTests
     [Fact]
     public async Task The_deadman_view_reports_busy_unhealthy_and_an_agent_that_stops_beating_down_within_the_window()
     {
+        // Heartbeats, receipt times and the deadman timer all run on one fake clock: the window is judged in fake
+        // seconds, so a loaded machine cannot make the test late (the bus itself is a real nats-server).
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 23, 0, 0, TimeSpan.Zero));
+        DateTimeOffset start = time.GetUtcNow();
         await using FleetFixture fx = await FleetFixture.StartAsync("boss", "w1", "w2");
-        void Fast(FleetOptions o)
+        void Slow(FleetOptions o)
         {
-            o.HeartbeatInterval = TimeSpan.FromMilliseconds(100);
+            o.HeartbeatInterval = TimeSpan.FromSeconds(1);
             o.MissedHeartbeatsForDown = 3;
             o.ExpectedAgents.Add("w3");
         }
 
-        FleetBus boss = await fx.ConnectAsync("boss", Fast);
+        FleetBus boss = await fx.ConnectAsync("boss", Slow, time);
         await using FleetRoster roster = await boss.WatchRosterAsync();
         var changes = new ConcurrentQueue<AgentView>();
         roster.Changed += changes.Enqueue;
-        FleetBus w1 = await fx.ConnectAsync("w1", Fast);
-        FleetBus w2 = await fx.ConnectAsync("w2", Fast);
+        FleetBus w1 = await fx.ConnectAsync("w1", Slow, time);
+        FleetBus w2 = await fx.ConnectAsync("w2", Slow, time);
         IAsyncDisposable beats1 = w1.StartHeartbeats(() => (AgentActivity.Busy, "task-7", null));
         await using IAsyncDisposable beats2 = w2.StartHeartbeats(() => (AgentActivity.Unhealthy, null, "no model answers"));
 
         await WaitForAsync(() => Task.FromResult(roster.Snapshot() is { Count: 3 } s && s[0].Health == AgentHealth.Busy && s[1].Health == AgentHealth.Unhealthy ? s : null));
         IReadOnlyList<AgentView> view = roster.Snapshot();
-        Assert.Equal(("w1", AgentHealth.Busy, "task-7"), (view[0].Agent, view[0].Health, view[0].CurrentTask));
+        Assert.Equal(("w1", AgentHealth.Busy, "task-7", start), (view[0].Agent, view[0].Health, view[0].CurrentTask, view[0].LastSeen));
         Assert.Equal(("w2", AgentHealth.Unhealthy, "no model answers"), (view[1].Agent, view[1].Health, view[1].Detail));
         Assert.Equal(("w3", AgentHealth.Down, "expected, never seen"), (view[2].Agent, view[2].Health, view[2].Detail));
 
+        // w1 stops; w2 beats on. Step the clock a quarter interval at a time, letting w2's beat arrive at each whole second.
         await beats1.DisposeAsync();
-        DateTimeOffset stopped = DateTimeOffset.UtcNow;
-        AgentView down = await WaitForAsync(() => Task.FromResult(changes.FirstOrDefault(c => c.Agent == "w1" && c.Health == AgentHealth.Down)));
-        TimeSpan took = DateTimeOffset.UtcNow - stopped;
+        for (int quarter = 1; quarter <= 11; quarter++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(250));
+            if (quarter % 4 == 0)
+            {
+                DateTimeOffset beat = time.GetUtcNow();
+                await WaitForAsync(() => Task.FromResult(roster.Snapshot()[1].LastSeen >= beat ? roster : null));
+            }
 
-        Assert.InRange(took, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(2)); // 3 × 100 ms after the last beat, checked every 25 ms
-        Assert.StartsWith("no heartbeat for ", down.Detail, StringComparison.Ordinal);
-        Assert.Equal(AgentHealth.Unhealthy, roster.Snapshot()[1].Health);
+            Assert.Equal(AgentHealth.Busy, roster.Snapshot()[0].Health); // 2.75 s of silence is inside the window
+        }
+
+        Assert.DoesNotContain(changes, c => c.Agent == "w1" && c.Health == AgentHealth.Down);
+        time.Advance(TimeSpan.FromMilliseconds(250)); // 3 intervals without a beat: down, reported by the deadman timer
+        AgentView down = await WaitForAsync(() => Task.FromResult(changes.FirstOrDefault(c => c.Agent == "w1" && c.Health == AgentHealth.Down)));
+
+        Assert.Equal("no heartbeat for 3 s (3 intervals of 1 s)", down.Detail);
+        Assert.Equal(start, down.LastSeen);
+        Assert.Equal(AgentHealth.Unhealthy, roster.Snapshot()[1].Health); // w2 kept beating
     }
 
     [Fact]

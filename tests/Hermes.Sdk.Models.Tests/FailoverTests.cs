@@ -69,7 +69,7 @@ public sealed class FailoverTests
 
         Assert.Equal(("answer from second", "second"), (text, provider));
         Assert.Equal([1, 1, 0], fx.Calls);
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(10));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(30)); // waited for the timeout, and did not hang
         Assert.Contains(fx.Logs.Messages, m => m.Contains("Timeout", StringComparison.Ordinal));
         fx.AssertNoSecretsLogged();
     }
@@ -223,7 +223,7 @@ public sealed class FailoverTests
         var clock = Stopwatch.StartNew();
         await Assert.ThrowsAsync<ModelChainExhaustedException>(() => fx.AskAsync());
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}: the 120 s Retry-After was waited for");
         Assert.Equal([1, 1, 1], fx.Calls);
         Assert.True(fx.Chain.Health(FirstEndpoint(fx)).OpenUntil > fx.Time.GetUtcNow() + TimeSpan.FromSeconds(100), "the circuit honours Retry-After");
     }
