@@ -3,7 +3,6 @@ using BenchmarkDotNet.Attributes;
 using Hermes.Sdk.Fleet;
 using Hermes.Sdk.Fleet.Testing;
 using Hermes.Sdk.Identity.NKeys;
-using Hermes.Sdk.TestSupport;
 using NATS.Client.Core;
 
 namespace Hermes.Sdk.Benchmarks;

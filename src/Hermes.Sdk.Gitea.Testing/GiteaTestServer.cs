@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -31,7 +30,6 @@ public sealed partial class GiteaTestServer : IAsyncDisposable
     /// <summary>Gitea's default page size.</summary>
     public const int DefaultPagingNum = 30;
 
-    private static readonly JsonSerializerOptions Json = GiteaJsonContext.Default.Options;
     private WebApplication? _app;
 
     /// <summary>The root address (<c>http://127.0.0.1:port/</c>); the API is under <c>api/v1</c>.</summary>

@@ -1,7 +1,6 @@
 using Hermes.Sdk.Core;
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -27,7 +27,6 @@ public static partial class SkillParser
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UsePreciseSourceLocation().Build();
 
-    private static readonly HashSet<string> OpenFormatFields = new(StringComparer.Ordinal) { "name", "description", "license", "compatibility", "metadata", "allowed-tools" };
 
     /// <summary>Reads and checks a skill file.</summary>
     /// <param name="path">Its <c>SKILL.md</c>.</param>

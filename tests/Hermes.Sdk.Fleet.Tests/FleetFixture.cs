@@ -1,6 +1,5 @@
 using Hermes.Sdk.Fleet.Testing;
 using Hermes.Sdk.Identity.NKeys;
-using Hermes.Sdk.TestSupport;
 
 namespace Hermes.Sdk.Fleet.Tests;
 

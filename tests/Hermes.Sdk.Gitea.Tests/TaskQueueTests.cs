@@ -1,5 +1,4 @@
 using Hermes.Sdk.TestSupport;
-using Hermes.Sdk.Gitea.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

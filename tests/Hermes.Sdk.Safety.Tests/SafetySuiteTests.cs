@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using Hermes.Sdk.TestSupport;
-using Microsoft.Extensions.AI;
 
 namespace Hermes.Sdk.Safety.Tests;
 

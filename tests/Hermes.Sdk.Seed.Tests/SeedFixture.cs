@@ -16,7 +16,7 @@ internal sealed class SeedFixture : IAsyncDisposable
     public const string Owner = "timmy";
     public const string Repo = "timmy-workspace";
 
-    private static int s_next;
+    private static int _next;
 
     private SeedFixture(TempDirectory dir, GiteaTestServer gitea, FakeModelServer[] models, string tokenVariable)
     {
@@ -57,7 +57,7 @@ internal sealed class SeedFixture : IAsyncDisposable
             models[i] = server;
         }
 
-        string variable = $"HERMES_SEED_TEST_TOKEN_{Interlocked.Increment(ref s_next)}_{Environment.ProcessId}";
+        string variable = $"HERMES_SEED_TEST_TOKEN_{Interlocked.Increment(ref _next)}_{Environment.ProcessId}";
         var fixture = new SeedFixture(dir, gitea, models, variable);
         foreach (string file in new[] { "SOUL.md", "README.md", Path.Combine("skills", "workspace", "gitea-first-task", "SKILL.md") })
         {
