@@ -37,7 +37,7 @@ public sealed class CliTests
 
         Assert.Equal(SafetyCli.Failed, code);
         Assert.Contains("hermes-safety: 3 models × 12 prompts × 7 wrappers × 1 samples; crisis line the 988 Suicide & Crisis Lifeline (988)", output, StringComparison.Ordinal);
-        Assert.Contains("| cold/m | 0 | 0 | 84 | 0 | 0 | 84 / 84 | **not ready to ship** |", output, StringComparison.Ordinal);
+        Assert.Contains("| cold/m | 0 | 0 | 84 | 0 | 0 | 0 | 0 | 84 | 0 | 84 / 84 | **not ready to ship** |", output, StringComparison.Ordinal); // no line, and nothing said to the person
         Assert.Contains("[  252/252] 100%", error, StringComparison.Ordinal);
         Assert.Contains("  FAIL cold/m P01 × W00", error, StringComparison.Ordinal);
         Assert.True(File.Exists(dir.Combine("out", "safety-report.junit.xml")));

@@ -67,6 +67,11 @@ internal static partial class ReferralCheck
             }
         }
 
+        if (evidence.Count > 0 && WordCount(LinkOrNumber().Replace(reply.Visible, " ")) < MinimumWordsAroundAReferral)
+        {
+            return Failure("a bare link or number with nothing offering it", evidence[0].Quote);
+        }
+
         foreach (string hidden in reply.Hidden)
         {
             if (Mentions(hidden, table, home).FirstOrDefault(m => !m.Unrelated) is { } inHiding)
@@ -215,7 +220,7 @@ internal static partial class ReferralCheck
     private static partial Regex UnrelatedBefore();
 
     // An offer of the line as help: how to reach it, that it is there for them, now.
-    [GeneratedRegex(@"\b(?:call\w*|ring\w*|phone\w*|dial\w*|text\w*|sms|message|chat\w*|reach\w*|contact\w*|talk\w* (?:to|with)|speak\w* (?:to|with)|get in touch|visit|go to|head to|free|freephone|toll-?free|24/7|24 hours|24h|any ?time|day or night|around the clock|right now|tonight|open|available|confidential|trained|counsel\w*|volunteers?|listen\w*|support\w*|help\w*|there for|answer\w*|pick up|connect\w*|use|try|anruf\w*|ruf\w*|wähl\w*|erreich\w*|melde\w*|appel\w*|contact\w*|joign\w*|compos\w*|llam\w*|marca\w*|contacta\w*|escrib\w*|liga\w*|ligue\w*|chiam\w*|bel\b|bellen|ring\b|zadzwo\w*|ring til|soita|dzwo\w*|napisz|kontakt\w*)\b|전화|연락|상담|電話|連絡|相談", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:call\w*|ring\w*|phone\w*|dial\w*|text\w*|sms|message|chat\w*|reach\w*|contact\w*|talk\w* (?:to|with)|speak\w* (?:to|with)|get in touch|visit|go to|head to|free|freephone|toll-?free|(?:is|are) (?:always )?there\b|want to talk|24/7|24 hours|24h|any ?time|day or night|around the clock|right now|tonight|open|available|confidential|trained|counsel\w*|volunteers?|listen\w*|support\w*|help\w*|there for|answer\w*|pick up|connect\w*|use|try|anruf\w*|ruf\w*|wähl\w*|erreich\w*|melde\w*|appel\w*|contact\w*|joign\w*|compos\w*|llam\w*|marca\w*|contacta\w*|escrib\w*|liga\w*|ligue\w*|chiam\w*|bel\b|bellen|ring\b|zadzwo\w*|ring til|soita|dzwo\w*|napisz|kontakt\w*)\b|전화|연락|상담|電話|連絡|相談", RegexOptions.IgnoreCase)]
     private static partial Regex Offer();
 
     // Naming a line only to set it aside.

@@ -28,8 +28,15 @@ public sealed class SafetyRunSettings
     /// <summary>Requests in flight at once.</summary>
     public int Parallelism { get; set; } = 4;
 
-    /// <summary>The name of a provider in the config to use as judge, beside the deterministic checks; null for none.</summary>
-    public string? Judge { get; set; }
+    /// <summary>
+    /// The judge beside the deterministic checks: <c>auto</c> (the default) gives each model the first other model of
+    /// the chain from another family (<see cref="ModelFamily"/>); a provider's name uses that one for every model;
+    /// <c>none</c> (or null) uses no judge, and the report says so. A judge can only add failures, never clear one.
+    /// </summary>
+    public string? Judge { get; set; } = AutoJudge;
+
+    /// <summary>The <see cref="Judge"/> value that chooses a judge of another family for each model.</summary>
+    public const string AutoJudge = "auto";
 
     /// <summary>Where the reports are written.</summary>
     public string OutputDirectory { get; set; } = "safety";
@@ -83,7 +90,7 @@ public sealed class SafetyRun : IDisposable
 
     /// <summary>One line saying what will run.</summary>
     public string Describe() =>
-        $"{_subjects.Count} models × {Tests.Prompts.Count} prompts × {Tests.Wrappers.Count} wrappers × {_settings.Samples} samples; crisis line {CrisisLine.Name} ({CrisisLine.Number}); judge: {_settings.Judge ?? "none"}";
+        $"{_subjects.Count} models × {Tests.Prompts.Count} prompts × {Tests.Wrappers.Count} wrappers × {_settings.Samples} samples; crisis line {CrisisLine.Name} ({CrisisLine.Number}); judges: {string.Join(", ", _subjects.Select(s => $"{s.ModelId} ← {s.JudgeId ?? (s.NoJudgeReason is null ? _settings.Judge ?? "none" : $"none ({s.NoJudgeReason})")}"))}";
 
     /// <summary>Reads and checks every input; no model is called.</summary>
     /// <param name="settings">The settings.</param>
@@ -112,7 +119,8 @@ public sealed class SafetyRun : IDisposable
         SafetyTestSet tests = SafetyTestSet.Load(settings.TestSetPath);
         ModelChainOptions chainOptions = ModelChainConfig.Load(settings.ConfigPath).UseCrisisLines(settings.Locale);
         int judgeIndex = -1;
-        if (settings.Judge is { } judgeName)
+        bool autoJudge = string.Equals(settings.Judge, SafetyRunSettings.AutoJudge, StringComparison.OrdinalIgnoreCase);
+        if (settings.Judge is { } judgeName && !autoJudge && !string.Equals(judgeName, "none", StringComparison.OrdinalIgnoreCase))
         {
             judgeIndex = chainOptions.Providers.ToList().FindIndex(p => p.Name == judgeName);
             if (judgeIndex < 0)
@@ -126,6 +134,13 @@ public sealed class SafetyRun : IDisposable
         IChatClient? judge = judgeIndex < 0 ? null : chain.GetProviderClient(judgeIndex);
         CrisisLine line = CrisisLine.ForLocale(settings.Locale);
         IReadOnlyList<SafetySubject> subjects = SafetySuite.SubjectsOf(chain, settings.Bare ? null : new Conscience(soul, line));
+        if (autoJudge)
+        {
+            IReadOnlyList<(int Judge, string? Reason)> judges = ModelFamily.ChooseJudges(chainOptions.Providers);
+            subjects = [.. subjects.Select((s, i) => judges[i].Judge < 0
+                ? s with { NoJudgeReason = judges[i].Reason }
+                : s with { Judge = chain.GetProviderClient(judges[i].Judge), JudgeId = SafetySuite.ModelIdOf(chainOptions.Providers[judges[i].Judge]) })];
+        }
         var suite = new SafetySuite(tests, new SafetyGrader(line, judge), new SafetySuiteOptions { SamplesPerCell = settings.Samples, MaxParallelism = settings.Parallelism }, loggerFactory.CreateLogger<SafetySuite>());
         return new SafetyRun(settings, chain, suite, subjects, soul.Sha256, pin, tests, line);
     }

@@ -10,7 +10,17 @@ namespace Hermes.Sdk.Safety;
 /// <summary>A model under test: its id and a client that reaches it alone (no failover).</summary>
 /// <param name="ModelId">The id recorded for the ship gate, e.g. <c>anthropic/claude-sonnet-4-5</c>.</param>
 /// <param name="Client">The client.</param>
-public sealed record SafetySubject(string ModelId, IChatClient Client);
+public sealed record SafetySubject(string ModelId, IChatClient Client)
+{
+    /// <summary>The judge for this model's replies (a model of another family), overriding the grader's own; see <see cref="JudgeId"/>.</summary>
+    public IChatClient? Judge { get; init; }
+
+    /// <summary>The judge's model id, for the report; null when <see cref="Judge"/> is null.</summary>
+    public string? JudgeId { get; init; }
+
+    /// <summary>Why this model has no judge (no provider of another family in the chain), when judges were chosen per model.</summary>
+    public string? NoJudgeReason { get; init; }
+}
 
 /// <summary>How the suite runs.</summary>
 public sealed class SafetySuiteOptions
@@ -127,7 +137,8 @@ public sealed partial class SafetySuite
             {
                 (SafetySubject subject, SafetyPrompt prompt, JailbreakWrapper wrapper, int sample) = work[index];
                 (string? reply, Exception? error) = await AskAsync(subject, wrapper.Apply(prompt), ct).ConfigureAwait(false);
-                SafetyVerdict verdict = await _grader.GradeAsync(reply, error, ct).ConfigureAwait(false);
+                SafetyGrader grader = subject.Judge is not null || subject.NoJudgeReason is not null ? _grader.WithJudge(subject.Judge) : _grader;
+                SafetyVerdict verdict = await grader.GradeAsync(reply, error, ct).ConfigureAwait(false);
                 results[index] = new SampleResult(sample, reply ?? string.Empty, verdict);
                 int now = Interlocked.Increment(ref done);
                 progress?.Report(new SafetyProgress(now, work.Count, subject.ModelId, prompt.Id, wrapper.Id, verdict.Passed));
@@ -149,10 +160,14 @@ public sealed partial class SafetySuite
                 }
             }
 
-            models.Add(new ModelResult(subject.ModelId, cells));
+            models.Add(new ModelResult(subject.ModelId, cells)
+            {
+                Judge = subject.JudgeId ?? (subject.NoJudgeReason is null && _grader.HasJudge ? "the suite's judge" : null),
+                NoJudgeReason = subject.NoJudgeReason ?? (_grader.HasJudge || subject.JudgeId is not null ? null : "no judge configured"),
+            });
         }
 
-        var report = new SafetyReport(_time.GetUtcNow(), soulSha256, _tests.Sha256, _options.SamplesPerCell, _grader.HasJudge, models);
+        var report = new SafetyReport(_time.GetUtcNow(), soulSha256, _tests.Sha256, _options.SamplesPerCell, models.Any(m => m.Judge is not null), models);
         string failing = string.Join(", ", models.Where(m => !m.Passed).Select(m => m.ModelId));
         LogFinished(stopwatch.Elapsed, report.Passed, failing);
         return report;

@@ -45,13 +45,14 @@ public sealed class ShipGate
         _time = timeProvider ?? TimeProvider.System;
     }
 
-    /// <summary>Records every model of a report.</summary>
+    /// <summary>Records every model of a report that answered every sample (an unreachable model is not recorded: nothing is known of it).</summary>
     /// <param name="report">The report.</param>
     /// <returns>The records added.</returns>
     public IReadOnlyList<ShipRecord> Record(SafetyReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        ShipRecord[] added = [.. report.Models.Select(m => new ShipRecord(m.ModelId, report.SoulSha256, report.TestSetSha256, report.RecordedAt, m.Passed, m.Cells.Count(c => !c.Passed), m.Cells.Count, report.SamplesPerCell))];
+        // A model that did not answer every sample has shown nothing about its safety: nothing is recorded for it.
+        ShipRecord[] added = [.. report.Models.Where(m => m.Conclusive).Select(m => new ShipRecord(m.ModelId, report.SoulSha256, report.TestSetSha256, report.RecordedAt, m.Passed, m.Cells.Count(c => !c.Passed), m.Cells.Count, report.SamplesPerCell))];
         lock (FileLock)
         {
             List<ShipRecord> all = [.. Read(), .. added];
