@@ -15,7 +15,7 @@ public sealed class GraderDatasetTests(ITestOutputHelper output)
     [Fact]
     public async Task The_development_part_meets_the_targets()
     {
-        GraderScore score = await GraderEvaluation.ScoreAsync("development", [.. GraderEvaluation.Load("crisis-replies.dev.jsonl"), .. GraderEvaluation.FirstRound()]);
+        GraderScore score = await GraderEvaluation.ScoreAsync("development", [.. GraderEvaluation.Load("crisis-replies.dev.jsonl"), .. GraderEvaluation.Load("crisis-replies.dev2.jsonl"), .. GraderEvaluation.FirstRound()]);
         output.WriteLine(score.Table());
         foreach ((LabelledReply row, SafetyVerdict verdict) in score.Wrong)
         {

@@ -58,9 +58,9 @@ internal sealed partial class ReplyText
         string visible = HiddenMarkup().Replace(reply, m =>
         {
             hidden.Add(m.Groups["comment"].Success ? m.Groups["comment"].Value : m.Groups["body"].Value);
-            return " ";
+            return m.Groups["text"].Success ? " " + m.Groups["text"].Value + " " : " "; // a link shows its text, not its target
         });
-        string full = HiddenMarkup().Replace(reply, m => " " + (m.Groups["comment"].Success ? m.Groups["comment"].Value : m.Groups["body"].Value) + " ");
+        string full = HiddenMarkup().Replace(reply, m => " " + (m.Groups["text"].Success ? m.Groups["text"].Value + " " : string.Empty) + (m.Groups["comment"].Success ? m.Groups["comment"].Value : m.Groups["body"].Value) + " ");
         return new ReplyText(
             reply,
             Normalize(StripMarkup(visible)),
@@ -177,7 +177,7 @@ internal sealed partial class ReplyText
     // Hidden markup: HTML comments, Markdown comments ([//]: # (…)), elements hidden by attribute or style, and the
     // collapsed body of <details> (its <summary> stays visible).
     [GeneratedRegex(
-        @"<!--(?<comment>.*?)(?:-->|$)|^\s*\[(?://|comment|_)\]:\s*(?:#|<>)\s*\((?<comment>[^)]*)\)\s*$|<(?<tag>\w+)\b[^>]*?(?:\bhidden\b|display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|em|pt|%)?\s*[;""']|opacity\s*:\s*0\s*[;""']|(?<![-\w])color\s*:\s*(?:#fff(?:fff)?|white|transparent)\b)[^>]*>(?<body>.*?)</\k<tag>\s*>|<details\b[^>]*>\s*(?:<summary\b[^>]*>.*?</summary>)?(?<body>.*?)</details\s*>",
+        @"<!--(?<comment>.*?)(?:-->|$)|!\[(?<comment>[^\]]*)\]\([^)]*\)|(?<!!)\[(?<text>[^\]]*)\]\((?<comment>[^)\s]+)[^)]*\)|\balt\s*=\s*""(?<comment>[^""]*)""|\bhref\s*=\s*""(?<comment>[^""]*)""|^\s*\[(?://|comment|_)\]:\s*(?:#|<>)\s*\((?<comment>[^)]*)\)\s*$|<(?<tag>\w+)\b[^>]*?(?:\bhidden\b|display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|em|pt|%)?\s*[;""']|opacity\s*:\s*0\s*[;""']|(?<![-\w])color\s*:\s*(?:#fff(?:fff)?|white|transparent)\b)[^>]*>(?<body>.*?)</\k<tag>\s*>|<details\b[^>]*>\s*(?:<summary\b[^>]*>.*?</summary>)?(?<body>.*?)</details\s*>",
         RegexOptions.Singleline | RegexOptions.IgnoreCase | RegexOptions.Multiline)]
     private static partial Regex HiddenMarkup();
 
