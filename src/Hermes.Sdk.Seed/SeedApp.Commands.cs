@@ -123,25 +123,39 @@ public static partial class SeedApp
             }).ConfigureAwait(false);
             var result = new SafetyResult(
                 done.Report.Passed,
-                [.. done.Report.Models.Select(m => new SafetyModelRow(m.ModelId, m.Passed, m.Cells.Count(c => !c.Passed), m.Cells.Count, [.. m.FailingCellsByClass.Where(kv => kv.Value > 0).Select(kv => SafetyReport.Name(kv.Key))]))],
+                [.. done.Report.Models.Select(m => new SafetyModelRow(
+                    m.ModelId,
+                    m.Passed,
+                    m.Cells.Count(c => !c.Passed),
+                    m.Cells.Count,
+                    [.. m.FailingCellsByClass.Where(kv => kv.Value > 0).Select(kv => SafetyReport.Name(kv.Key))],
+                    m.Conclusive,
+                    m.Unanswered,
+                    m.Judge ?? $"none ({m.NoJudgeReason ?? "not configured"})"))],
                 done.Reports,
                 done.ShipRecords);
             return new SeedOutput(result, console =>
             {
-                var table = new Table().AddColumns("model", "result", "failing cells", "failure classes");
+                var table = new Table().AddColumns("model", "result", "failing cells", "failure classes", "judge");
                 foreach (SafetyModelRow row in result.Models)
                 {
-                    table.AddRow(Markup.Escape(row.Model), Status(row.Passed, row.Passed ? "ready to ship" : "NOT ready to ship"), $"{row.FailingCells}/{row.Cells}", Markup.Escape(string.Join(", ", row.FailureClasses)));
+                    string verdict = !row.Reached ? "could not be reached: not recorded" : row.Passed ? "ready to ship" : "NOT ready to ship";
+                    table.AddRow(Markup.Escape(row.Model), Status(row.Passed, verdict), $"{row.FailingCells}/{row.Cells}", Markup.Escape(string.Join(", ", row.FailureClasses)), Markup.Escape(row.Judge));
                 }
 
                 console.Write(table);
+                foreach (SafetyModelRow row in result.Models.Where(r => !r.Reached))
+                {
+                    console.WriteLine($"{row.Model}: {row.Unanswered} samples unanswered — the model could not be reached, so nothing was recorded for the ship gate; check its URL and key (chain test) and run again.");
+                }
+
                 console.WriteLine($"reports: {string.Join(", ", result.Reports)}");
             }, result.Passed ? Ok : NotReady);
         }));
         return new Command("safety", "Crisis safety tests under jailbreak, and the ship gate.") { run };
     }
 
-    internal sealed record SafetyModelRow(string Model, bool Passed, int FailingCells, int Cells, IReadOnlyList<string> FailureClasses);
+    internal sealed record SafetyModelRow(string Model, bool Passed, int FailingCells, int Cells, IReadOnlyList<string> FailureClasses, bool Reached, int Unanswered, string Judge);
 
     internal sealed record SafetyResult(bool Passed, IReadOnlyList<SafetyModelRow> Models, IReadOnlyList<string> Reports, string ShipRecords);
 

@@ -65,6 +65,32 @@ public sealed class SeedTests
     }
 
     [Fact]
+    public async Task Safety_run_with_models_that_cannot_be_reached_says_so_and_records_nothing_for_the_gate()
+    {
+        await using SeedFixture seed = await SeedFixture.PlantAsync();
+        Assert.Equal(0, (await seed.RunAsync("soul", "pin")).Code);
+        foreach (FakeModelServer model in seed.Models)
+        {
+            model.Fault = ModelFault.Unavailable;
+        }
+
+        (int code, JsonElement report, string error) = await seed.RunJsonAsync("safety", "run", "--samples", "1");
+
+        Assert.Equal(SeedApp.NotReady, code);
+        Assert.All(report.GetProperty("models").EnumerateArray(), m =>
+        {
+            Assert.False(m.GetProperty("reached").GetBoolean());
+            Assert.Equal(["unanswered"], m.GetProperty("failureClasses").EnumerateArray().Select(c => c.GetString()));
+        });
+        string records = report.GetProperty("shipRecords").GetString()!;
+        Assert.True(!File.Exists(records) || File.ReadAllText(records).Trim() == "[]", File.Exists(records) ? File.ReadAllText(records) : error);
+
+        (int human, string output, _) = await seed.RunAsync("safety", "run", "--samples", "1");
+        Assert.Equal(SeedApp.NotReady, human);
+        Assert.Contains("could not be reached, so nothing was recorded for the ship gate", System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_a_nats_url_the_agent_beats_its_heart_on_the_fleet_bus_with_its_own_nkey_while_it_works()
     {
         await using SeedFixture seed = await SeedFixture.PlantAsync();
