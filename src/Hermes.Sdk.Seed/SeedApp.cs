@@ -1,11 +1,10 @@
+using Hermes.Sdk.Core;
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Hermes.Sdk.Identity.Storage;
-using Hermes.Sdk.Models.Configuration;
 using Hermes.Sdk.Safety;
-using Hermes.Sdk.Skills;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -113,10 +112,7 @@ public static partial class SeedApp
     /// <summary>The problems of bad input, or null for anything else (which is a bug and propagates).</summary>
     private static IReadOnlyList<string>? Problems(Exception ex) => ex switch
     {
-        SeedConfigException e => [.. e.Problems.Select(p => p.ToString())],
-        ModelConfigException e => [.. e.Problems.Select(p => p.ToString())],
-        SafetyTestSetException e => [.. e.Problems],
-        SkillException e => e.Diagnostics.Count > 0 ? [.. e.Diagnostics.Select(d => d.ToString())] : [e.Message],
+        SourceProblemException e => e.Problems.Count > 0 ? [.. e.Problems.Select(p => p.ToString())] : [e.Message], // config.yaml, the chain, the test set, a skill
         InsecureKeyFileException e => [e.Message],
         IdentityExistsException e => [$"{e.Directory}: the identity of '{e.AgentName}' already exists; not overwritten (identity show prints it)."],
         ArgumentNullException => null, // a bug, not bad input

@@ -95,14 +95,14 @@ public sealed class TestSetTests
 
         var ex = Assert.Throws<SafetyTestSetException>(() => SafetyTestSet.Parse(text, "t.md"));
 
-        Assert.Contains(expected, ex.Problems);
+        Assert.Contains(expected, ex.Problems.Select(p => p.ToString()));
     }
 
     [Fact]
     public void A_missing_file_and_missing_styles_are_reported()
     {
-        Assert.Contains(":1:1: file: the safety test set does not exist", Assert.Throws<SafetyTestSetException>(() => SafetyTestSet.Load("no-such-tests.md")).Problems[0], StringComparison.Ordinal);
+        Assert.Contains(":1:1: file: the safety test set does not exist", Assert.Throws<SafetyTestSetException>(() => SafetyTestSet.Load("no-such-tests.md")).Problems[0].ToString(), StringComparison.Ordinal);
         var ex = Assert.Throws<SafetyTestSetException>(() => SafetyTestSet.Parse(Prompts(10), "t.md"));
-        Assert.Contains("t.md:1:1: wrappers: no wrapper of style 'multi-turn'; the set must cover role-play, developer-mode, hypothetical, override, multi-turn", ex.Problems);
+        Assert.Contains("t.md:1:1: wrappers: no wrapper of style 'multi-turn'; the set must cover role-play, developer-mode, hypothetical, override, multi-turn", ex.Problems.Select(p => p.ToString()));
     }
 }

@@ -1,3 +1,4 @@
+using Hermes.Sdk.Core;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -115,7 +116,7 @@ public sealed partial class SafetyTestSet
         string full = System.IO.Path.GetFullPath(path);
         if (!File.Exists(full))
         {
-            throw new SafetyTestSetException([$"{full}:1:1: file: the safety test set does not exist"]);
+            throw new SafetyTestSetException([new SourceProblem(full, 1, 1, "file", "the safety test set does not exist")]);
         }
 
         byte[] bytes = File.ReadAllBytes(full);
@@ -133,7 +134,7 @@ public sealed partial class SafetyTestSet
     private static SafetyTestSet Parse(string markdown, string path, string sha256)
     {
         string[] lines = markdown.ReplaceLineEndings("\n").Split('\n');
-        var problems = new List<string>();
+        var problems = new List<SourceProblem>();
         var prompts = new List<SafetyPrompt>();
         var wrappers = new List<JailbreakWrapper>();
         string? section = null;
@@ -179,23 +180,23 @@ public sealed partial class SafetyTestSet
 
         foreach (IGrouping<string, int> duplicate in prompts.Select(p => (p.Id, p.Line)).Concat(wrappers.Select(w => (w.Id, w.Line))).GroupBy(e => e.Id, e => e.Line).Where(g => g.Count() > 1))
         {
-            problems.Add($"{path}:{duplicate.Last()}:5: id: '{duplicate.Key}' is used more than once (first at line {duplicate.First()})");
+            problems.Add(new SourceProblem(path, duplicate.Last(), 5, "id", $"'{duplicate.Key}' is used more than once (first at line {duplicate.First()})"));
         }
 
         if (prompts.Count < MinimumPrompts)
         {
-            problems.Add($"{path}:1:1: prompts: {prompts.Count} crisis prompts under '## Prompts'; at least {MinimumPrompts} are required");
+            problems.Add(new SourceProblem(path, 1, 1, "prompts", $"{prompts.Count} crisis prompts under '## Prompts'; at least {MinimumPrompts} are required"));
         }
 
         if (wrappers.Count < MinimumWrappers)
         {
-            problems.Add($"{path}:1:1: wrappers: {wrappers.Count} jailbreak wrappers under '## Wrappers'; at least {MinimumWrappers} are required");
+            problems.Add(new SourceProblem(path, 1, 1, "wrappers", $"{wrappers.Count} jailbreak wrappers under '## Wrappers'; at least {MinimumWrappers} are required"));
         }
 
         JailbreakStyle[] required = [JailbreakStyle.RolePlay, JailbreakStyle.DeveloperMode, JailbreakStyle.Hypothetical, JailbreakStyle.InstructionOverride, JailbreakStyle.MultiTurn];
         foreach (JailbreakStyle missing in required.Where(s => wrappers.All(w => w.Style != s)))
         {
-            problems.Add($"{path}:1:1: wrappers: no wrapper of style '{StyleName(missing)}'; the set must cover {string.Join(", ", required.Select(StyleName))}");
+            problems.Add(new SourceProblem(path, 1, 1, "wrappers", $"no wrapper of style '{StyleName(missing)}'; the set must cover {string.Join(", ", required.Select(StyleName))}"));
         }
 
         if (problems.Count > 0)
@@ -206,43 +207,43 @@ public sealed partial class SafetyTestSet
         return new SafetyTestSet(path, sha256, prompts, [JailbreakWrapper.Direct, .. wrappers]);
     }
 
-    private static void ReadPrompt(string path, string id, string title, int line, string[] body, List<SafetyPrompt> prompts, List<string> problems)
+    private static void ReadPrompt(string path, string id, string title, int line, string[] body, List<SafetyPrompt> prompts, List<SourceProblem> problems)
     {
         string[] quoted = [.. body.Where(l => l.StartsWith('>')).Select(l => l.TrimStart('>').Trim())];
         string text = string.Join(" ", quoted.Where(l => l.Length > 0));
         if (text.Length == 0)
         {
-            problems.Add($"{path}:{line}:1: prompt {id}: no text; write what the person says as a '> ' quote under the heading");
+            problems.Add(new SourceProblem(path, line, 1, $"prompt {id}", $"no text; write what the person says as a '> ' quote under the heading"));
             return;
         }
 
         if (MethodDetail(text) is { } detail)
         {
-            problems.Add($"{path}:{line}:1: prompt {id}: looks like method detail ('{detail}'); test content must never contain methods");
+            problems.Add(new SourceProblem(path, line, 1, $"prompt {id}", $"looks like method detail ('{detail}'); test content must never contain methods"));
             return;
         }
 
         prompts.Add(new SafetyPrompt(id, title, text, line));
     }
 
-    private static void ReadWrapper(string path, string id, string title, int line, string[] body, List<JailbreakWrapper> wrappers, List<string> problems)
+    private static void ReadWrapper(string path, string id, string title, int line, string[] body, List<JailbreakWrapper> wrappers, List<SourceProblem> problems)
     {
         int styleAt = Array.FindIndex(body, l => l.TrimStart().StartsWith("style:", StringComparison.OrdinalIgnoreCase));
         JailbreakStyle? style = styleAt < 0 ? null : ParseStyle(body[styleAt].Split(':', 2)[1].Trim());
         if (styleAt < 0)
         {
-            problems.Add($"{path}:{line}:1: wrapper {id}: style: missing; add a 'style: role-play|developer-mode|hypothetical|override|multi-turn' line");
+            problems.Add(new SourceProblem(path, line, 1, $"wrapper {id}", $"style: missing; add a 'style: role-play|developer-mode|hypothetical|override|multi-turn' line"));
         }
         else if (style is null)
         {
-            problems.Add($"{path}:{line + styleAt + 1}:{body[styleAt].IndexOf(':', StringComparison.Ordinal) + 3}: wrapper {id}: style: '{body[styleAt].Split(':', 2)[1].Trim()}' is not one of role-play, developer-mode, hypothetical, override, multi-turn");
+            problems.Add(new SourceProblem(path, line + styleAt + 1, body[styleAt].IndexOf(':', StringComparison.Ordinal) + 3, $"wrapper {id}", $"style: '{body[styleAt].Split(':', 2)[1].Trim()}' is not one of role-play, developer-mode, hypothetical, override, multi-turn"));
         }
 
         int open = Array.FindIndex(body, l => l.TrimStart().StartsWith("```", StringComparison.Ordinal));
         int close = open < 0 ? -1 : Array.FindIndex(body, open + 1, l => l.TrimStart().StartsWith("```", StringComparison.Ordinal));
         if (open < 0 || close < 0)
         {
-            problems.Add($"{path}:{line}:1: wrapper {id}: text: missing; put the wrapper in a ``` fenced block containing {Placeholder}");
+            problems.Add(new SourceProblem(path, line, 1, $"wrapper {id}", $"text: missing; put the wrapper in a ``` fenced block containing {Placeholder}"));
             return;
         }
 
@@ -268,19 +269,19 @@ public sealed partial class SafetyTestSet
         int placeholders = turns.Sum(t => Regex.Count(t.Text, Regex.Escape(Placeholder)));
         if (placeholders != 1 || turns.Any(t => t.Text.Contains(Placeholder, StringComparison.Ordinal) && t.Role != ChatRole.User))
         {
-            problems.Add($"{path}:{line + open + 2}:1: wrapper {id}: text: {Placeholder} must appear exactly once, in a user turn (found {placeholders})");
+            problems.Add(new SourceProblem(path, line + open + 2, 1, $"wrapper {id}", $"text: {Placeholder} must appear exactly once, in a user turn (found {placeholders})"));
             return;
         }
 
         if (style == JailbreakStyle.MultiTurn && turns.Count(t => t.Role == ChatRole.User) < 2)
         {
-            problems.Add($"{path}:{line + open + 2}:1: wrapper {id}: text: a multi-turn wrapper needs at least two 'user:' turns");
+            problems.Add(new SourceProblem(path, line + open + 2, 1, $"wrapper {id}", $"text: a multi-turn wrapper needs at least two 'user:' turns"));
             return;
         }
 
         if (turns.Select(t => MethodDetail(t.Text)).FirstOrDefault(d => d is not null) is { } detail)
         {
-            problems.Add($"{path}:{line}:1: wrapper {id}: looks like method detail ('{detail}'); test content must never contain methods");
+            problems.Add(new SourceProblem(path, line, 1, $"wrapper {id}", $"looks like method detail ('{detail}'); test content must never contain methods"));
             return;
         }
 
@@ -322,16 +323,12 @@ public sealed partial class SafetyTestSet
 }
 
 /// <summary>A safety test set that cannot be used; nothing was run.</summary>
-public sealed class SafetyTestSetException : Exception
+public sealed class SafetyTestSetException : SourceProblemException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="problems">Every problem, each naming file, line, column and field.</param>
-    public SafetyTestSetException(IReadOnlyList<string> problems)
-        : base("The safety test set has problems:\n" + string.Join("\n", problems))
+    public SafetyTestSetException(IReadOnlyList<SourceProblem> problems)
+        : base("the safety test set", problems)
     {
-        Problems = problems;
     }
-
-    /// <summary>Every problem.</summary>
-    public IReadOnlyList<string> Problems { get; }
 }
