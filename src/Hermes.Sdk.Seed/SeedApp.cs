@@ -45,7 +45,9 @@ public static partial class SeedApp
         ArgumentNullException.ThrowIfNull(args);
         options ??= new SeedAppOptions();
         RootCommand root = CreateCommand(options);
-        return root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = options.Out, Error = options.Error }, cancellationToken);
+        ParseResult parse = root.Parse(args);
+        options.Verbose |= parse.GetValue<bool>("--verbose");
+        return parse.InvokeAsync(new InvocationConfiguration { Output = options.Out, Error = options.Error }, cancellationToken);
     }
 
     /// <summary>The command tree, to add commands of your own before invoking it.</summary>
@@ -55,9 +57,11 @@ public static partial class SeedApp
     {
         ArgumentNullException.ThrowIfNull(options);
         var json = new Option<bool>("--json") { Description = "Write the result as JSON on standard output (problems still go to standard error).", Recursive = true };
+        var verbose = new Option<bool>("--verbose") { Description = "On a failure, also write its stack trace (to standard error).", Recursive = true };
         var root = new RootCommand("A Hermes seed agent: values, a fallback chain and a workspace, ready to grow into a fleet.")
         {
             json,
+            verbose,
             SurveyCommand(options, json),
             IdentityCommand(options, json),
             ChainCommand(options, json),
@@ -98,10 +102,25 @@ public static partial class SeedApp
 
             if (json)
             {
-                await options.Out.WriteLineAsync(JsonSerializer.Serialize(new ErrorResult(false, problems), Json)).ConfigureAwait(false);
+                await options.Out.WriteLineAsync(JsonSerializer.Serialize(new ErrorResult(false, problems, new ErrorDetail("bad-input", problems[0])), Json)).ConfigureAwait(false);
             }
 
             return BadInput;
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException { CancellationToken.IsCancellationRequested: true }) && DependencyFailure.Of(ex, session) is { } failure)
+        {
+            await options.Error.WriteLineAsync($"error: {failure.Message}").ConfigureAwait(false);
+            if (session.Verbose)
+            {
+                await options.Error.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
+            }
+
+            if (json)
+            {
+                await options.Out.WriteLineAsync(JsonSerializer.Serialize(new ErrorResult(false, [failure.Message], new ErrorDetail(failure.Code, failure.Message)), Json)).ConfigureAwait(false);
+            }
+
+            return NotReady;
         }
         finally
         {
@@ -120,7 +139,9 @@ public static partial class SeedApp
         _ => null,
     };
 
-    internal sealed record ErrorResult(bool Ok, IReadOnlyList<string> Problems);
+    internal sealed record ErrorResult(bool Ok, IReadOnlyList<string> Problems, ErrorDetail Error);
+
+    internal sealed record ErrorDetail(string Code, string Message);
 }
 
 /// <summary>Bad input the seed names precisely (file, field, what to do).</summary>
@@ -152,7 +173,9 @@ internal sealed class SeedSession : IDisposable
         Progress = ConsoleOver(options.Error, System.Console.Error, InteractionSupport.Detect);
         if (options.LoggerFactory is null)
         {
+            // Logs go to standard error only, so standard output carries the result alone (one JSON document with --json).
             _ownedLogging = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
                 .AddSimpleConsole(o => o.SingleLine = true)
                 .AddFilter((_, level) => level >= LogLevel.Warning));
         }
@@ -182,6 +205,12 @@ internal sealed class SeedSession : IDisposable
 
     /// <summary>config.yaml, read once (bad input throws <see cref="SeedConfigException"/>).</summary>
     public SeedConfig Config => _config ??= SeedConfig.Load(ConfigPath);
+
+    /// <summary>config.yaml if it was read, for messages about a failure.</summary>
+    public SeedConfig? ConfigOrNull => _config;
+
+    /// <summary>Whether <c>--verbose</c> asked for stack traces.</summary>
+    public bool Verbose => Options.Verbose;
 
     /// <summary>The identity store, made once per command.</summary>
     public IdentityStore Identities => _identities ??= new(new IdentityStoreOptions { RootDirectory = Options.IdentityRoot }, Logging.CreateLogger<IdentityStore>());

@@ -25,6 +25,9 @@ public sealed class SeedAppOptions
     /// <summary>Logging (warnings go to standard error when not set).</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
+    /// <summary>Whether a failure's stack trace is written too (<c>--verbose</c> sets it).</summary>
+    public bool Verbose { get; set; }
+
     /// <summary>How the agent works one claimed issue; default <see cref="SeedWork.AnswerWithTheChain"/>.</summary>
     public SeedWorkHandler Work { get; set; } = SeedWork.AnswerWithTheChain;
 

@@ -90,6 +90,36 @@ public sealed class SeedTests
         Assert.Contains("could not be reached, so nothing was recorded for the ship gate", System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("dead")]
+    [InlineData("not Gitea")]
+    public async Task A_dead_or_wrong_Gitea_url_ends_each_command_that_calls_it_with_one_plain_message_and_valid_json(string kind)
+    {
+        await using SeedFixture seed = await SeedFixture.PlantAsync();
+        Assert.Equal(0, (await seed.RunAsync("soul", "pin")).Code);
+        Assert.Equal(SeedApp.Ok, (await seed.RunAsync("safety", "run", "--samples", "1")).Code);
+        string url = kind == "dead" ? "http://127.0.0.1:9/" : seed.Models[2].BaseUrl.ToString(); // nothing listening, or a server that is not Gitea
+        File.WriteAllText(seed.ConfigPath, seed.Config().Replace($"url: {seed.Gitea.BaseUrl}", $"url: {url}", StringComparison.Ordinal));
+
+        foreach (string[] command in new[] { new[] { "gitea", "setup" }, ["run", "--once"] })
+        {
+            (int code, string output, string error) = await seed.RunAsync(command);
+            Assert.True(code == SeedApp.NotReady, $"{string.Join(' ', command)}: exit {code}\n{output}\n{error}");
+            Assert.StartsWith("error: ", error.Trim(), StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", error, StringComparison.Ordinal); // no stack trace without --verbose
+            Assert.DoesNotContain("Exception", output + error, StringComparison.Ordinal);
+
+            (int jsonCode, JsonElement json, string jsonError) = await seed.RunJsonAsync([.. command]);
+            Assert.Equal(SeedApp.NotReady, jsonCode);
+            Assert.False(json.GetProperty("ok").GetBoolean());
+            Assert.Contains(json.GetProperty("error").GetProperty("code").GetString(), new[] { "gitea", "network", "timeout" });
+            Assert.Contains(url.TrimEnd('/'), json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+
+            (_, _, string verbose) = await seed.RunAsync([.. command, "--verbose"]);
+            Assert.Contains("   at ", verbose, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task With_a_nats_url_the_agent_beats_its_heart_on_the_fleet_bus_with_its_own_nkey_while_it_works()
     {
