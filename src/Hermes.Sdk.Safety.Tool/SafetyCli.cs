@@ -41,10 +41,16 @@ internal static class SafetyCli
             error,
             ct));
 
-        var pin = new Command("pin", "Pin SOUL.md: write its SHA-256 to SOUL.lock beside it.") { soulOption };
+        var acceptChange = new Option<bool>("--accept-change") { Description = "Pin a soul that differs from its pin: only for a deliberate, reviewed change (then run the suite again)." };
+        var pin = new Command("pin", "Pin SOUL.md: write its SHA-256 to SOUL.lock beside it.") { soulOption, acceptChange };
         pin.SetAction(parse => Guard(error, () =>
         {
             Soul soul = Soul.Load(parse.GetValue(soulOption)!);
+            if (SoulLock.Check(soul) is { Status: SoulPinStatus.Drifted } drifted && !parse.GetValue(acceptChange))
+            {
+                throw new SoulException(drifted.Message);
+            }
+
             output.WriteLine($"pinned {soul.Path} (sha256 {soul.Sha256}) in {SoulLock.Pin(soul)}");
             return Passed;
         }));
@@ -97,7 +103,7 @@ internal static class SafetyCli
     private static Task<int> RunAsync(RunArguments a, TextWriter output, TextWriter error, CancellationToken cancellationToken) => GuardAsync(error, async () =>
     {
         // Read everything first: bad input stops the run before any model is called.
-        using ILoggerFactory logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        using ILoggerFactory logging = LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)); // logs on stderr: stdout is the report
         using SafetyRun run = SafetyRun.Prepare(
             new SafetyRunSettings { ConfigPath = a.Config, SoulPath = a.Soul, TestSetPath = a.Tests, Locale = a.Locale, Samples = a.Samples, Parallelism = a.Parallel, Judge = a.Judge, OutputDirectory = a.Out, ShipRecordsPath = a.Records, Bare = a.Bare },
             logging);

@@ -166,14 +166,15 @@ public static partial class SeedApp
 
     private static Command SoulCommand(SeedAppOptions options, Option<bool> json)
     {
-        var pin = new Command("pin", "Pin SOUL.md: write its SHA-256 to SOUL.lock. From then on, a changed soul stops the agent (SOUL DRIFT).");
+        var acceptChange = new Option<bool>("--accept-change") { Description = "Pin a soul that differs from its pin: only for a deliberate, reviewed change (then run 'safety run' again)." };
+        var pin = new Command("pin", "Pin SOUL.md: write its SHA-256 to SOUL.lock. From then on, a changed soul stops the agent (SOUL DRIFT).") { acceptChange };
         pin.SetAction(parse => ExecuteAsync(options, parse.GetValue(json), s =>
         {
             Soul soul = Soul.Load(s.SoulPath);
             SoulPinCheck current = SoulLock.Check(soul);
-            if (current.Status == SoulPinStatus.Drifted)
+            if (current.Status == SoulPinStatus.Drifted && !parse.GetValue(acceptChange))
             {
-                throw new SeedInputException($"{current.Message} — the soul does not change; restore it, or delete {current.LockPath} deliberately to pin a new one.");
+                throw new SeedInputException(current.Message);
             }
 
             string lockPath = SoulLock.Pin(soul);

@@ -121,6 +121,28 @@ public sealed class SeedTests
     }
 
     [Fact]
+    public async Task A_changed_soul_tells_one_story_everywhere_and_only_a_deliberate_repin_accepts_it()
+    {
+        await using SeedFixture seed = await SeedFixture.PlantAsync();
+        Assert.Equal(0, (await seed.RunAsync("soul", "pin")).Code);
+        File.AppendAllText(seed.Dir.Combine("SOUL.md"), "\nEdited at 3 AM.\n");
+
+        (int pin, _, string pinError) = await seed.RunAsync("soul", "pin");
+        (int run, _, string runError) = await seed.RunAsync("run", "--once");
+
+        Assert.Equal((SeedApp.BadInput, SeedApp.BadInput), (pin, run));
+        foreach (string error in new[] { pinError, runError })
+        {
+            Assert.Contains("SOUL DRIFT", error, StringComparison.Ordinal);
+            Assert.Contains("'soul pin --accept-change'", error, StringComparison.Ordinal); // the seed's own command, in every message
+            Assert.DoesNotContain("hermes-safety", error, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, (await seed.RunAsync("soul", "pin", "--accept-change")).Code);
+        Assert.Equal(0, (await seed.RunAsync("soul", "pin")).Code); // pinned again: nothing to accept
+    }
+
+    [Fact]
     public async Task With_a_nats_url_the_agent_beats_its_heart_on_the_fleet_bus_with_its_own_nkey_while_it_works()
     {
         await using SeedFixture seed = await SeedFixture.PlantAsync();

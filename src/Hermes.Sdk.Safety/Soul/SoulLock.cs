@@ -27,8 +27,8 @@ public sealed record SoulPinCheck(SoulPinStatus Status, string LockPath, string?
     public string Message => Status switch
     {
         SoulPinStatus.Pinned => $"The soul matches its pin ({Actual[..12]}…).",
-        SoulPinStatus.Drifted => $"SOUL DRIFT: the soul's sha256 is {Actual}, but {LockPath} pins {Expected}. The soul must not change by accident: restore it, or if the change is deliberate and reviewed, pin it again (hermes-safety soul pin) and re-run the safety suite.",
-        _ => $"The soul is not pinned: {LockPath} does not exist. Pin it (hermes-safety soul pin) so any change to it is noticed.",
+        SoulPinStatus.Drifted => $"SOUL DRIFT: the soul's sha256 is {Actual}, but {LockPath} pins {Expected}. The soul must not change by accident: restore it; or, if the change is deliberate and reviewed, run 'soul pin --accept-change' and then the safety suite again ('safety run').",
+        _ => $"The soul is not pinned: {LockPath} does not exist. Pin it ('soul pin') so any change to it is noticed.",
     };
 }
 
