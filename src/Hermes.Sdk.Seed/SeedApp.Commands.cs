@@ -28,7 +28,7 @@ public static partial class SeedApp
             IdentityStore store = s.Identities;
             if (!store.Exists(s.Config.Agent))
             {
-                throw new SeedInputException($"{store.GetAgentDirectory(s.Config.Agent)}: '{s.Config.Agent}' has no identity yet; run: identity new");
+                throw new SeedNotReadyException($"{store.GetAgentDirectory(s.Config.Agent)}: '{s.Config.Agent}' has no identity yet; run: identity new");
             }
 
             using AgentIdentity identity = await store.LoadAsync(s.Config.Agent, ct).ConfigureAwait(false);

@@ -40,7 +40,7 @@ public static partial class SeedApp
         {
             IReadOnlyList<SeedCheck> checks = await s.Progress.Status().StartAsync("surveying", _ => SurveyAsync(s, ct)).ConfigureAwait(false);
             var result = new ChecksResult(checks.All(c => c.Status == SeedCheckStatus.Ok), checks);
-            return new SeedOutput(result, console => RenderChecks(console, checks, null));
+            return new SeedOutput(result, console => RenderChecks(console, checks, null), result.Ready ? Ok : NotReady);
         }));
         return survey;
     }

@@ -47,6 +47,11 @@ public static partial class SeedApp
         RootCommand root = CreateCommand(options);
         ParseResult parse = root.Parse(args);
         options.Verbose |= parse.GetValue<bool>("--verbose");
+        if (parse.Errors.Count > 0)
+        {
+            return BadUsageAsync(parse, options); // a missing or unknown option is bad input (2), with the usage
+        }
+
         return parse.InvokeAsync(new InvocationConfiguration { Output = options.Out, Error = options.Error }, cancellationToken);
     }
 
@@ -93,6 +98,16 @@ public static partial class SeedApp
 
             return output.ExitCode;
         }
+        catch (SeedNotReadyException ex)
+        {
+            await options.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            if (json)
+            {
+                await options.Out.WriteLineAsync(JsonSerializer.Serialize(new ErrorResult(false, [ex.Message], new ErrorDetail("not-ready", ex.Message)), Json)).ConfigureAwait(false);
+            }
+
+            return NotReady;
+        }
         catch (Exception ex) when (Problems(ex) is { } problems)
         {
             foreach (string problem in problems)
@@ -128,6 +143,23 @@ public static partial class SeedApp
         }
     }
 
+    private static async Task<int> BadUsageAsync(ParseResult parse, SeedAppOptions options)
+    {
+        IReadOnlyList<string> problems = [.. parse.Errors.Select(e => e.Message)];
+        foreach (string problem in problems)
+        {
+            await options.Error.WriteLineAsync($"error: {problem}").ConfigureAwait(false);
+        }
+
+        await options.Error.WriteLineAsync($"usage: {parse.CommandResult.Command.Name} --help shows the options").ConfigureAwait(false);
+        if (parse.GetValue<bool>("--json"))
+        {
+            await options.Out.WriteLineAsync(JsonSerializer.Serialize(new ErrorResult(false, problems, new ErrorDetail("usage", problems[0])), Json)).ConfigureAwait(false);
+        }
+
+        return BadInput;
+    }
+
     /// <summary>The problems of bad input, or null for anything else (which is a bug and propagates).</summary>
     private static IReadOnlyList<string>? Problems(Exception ex) => ex switch
     {
@@ -143,6 +175,9 @@ public static partial class SeedApp
 
     internal sealed record ErrorDetail(string Code, string Message);
 }
+
+/// <summary>Something the user still has to do before the command can work (exit 1, "not ready"), named with what to do.</summary>
+internal sealed class SeedNotReadyException(string message) : Exception(message);
 
 /// <summary>Bad input the seed names precisely (file, field, what to do).</summary>
 public sealed class SeedInputException : Exception

@@ -143,6 +143,28 @@ public sealed class SeedTests
     }
 
     [Fact]
+    public async Task Exit_codes_follow_the_documented_scheme_and_json_stays_one_document()
+    {
+        await using SeedFixture seed = await SeedFixture.PlantAsync();
+
+        // 2: bad usage (a missing option value, an unknown option), with one JSON error document under --json.
+        (int missing, _, string missingError) = await seed.RunAsync("skills", "new");
+        Assert.Equal(SeedApp.BadInput, missing);
+        Assert.StartsWith("error: ", missingError, StringComparison.Ordinal);
+        (int unknown, JsonElement usage, _) = await seed.RunJsonAsync("doctor", "--no-such-option");
+        Assert.Equal(SeedApp.BadInput, unknown);
+        Assert.Equal("usage", usage.GetProperty("error").GetProperty("code").GetString());
+
+        // 1: not ready yet — no identity to show, a survey with items needing attention.
+        (int show, JsonElement noIdentity, string showError) = await seed.RunJsonAsync("identity", "show");
+        Assert.Equal(SeedApp.NotReady, show);
+        Assert.Equal("not-ready", noIdentity.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("identity new", showError, StringComparison.Ordinal);
+        (int survey, JsonElement surveyed, _) = await seed.RunJsonAsync("survey");
+        Assert.Equal(surveyed.GetProperty("ready").GetBoolean() ? SeedApp.Ok : SeedApp.NotReady, survey);
+    }
+
+    [Fact]
     public async Task With_a_nats_url_the_agent_beats_its_heart_on_the_fleet_bus_with_its_own_nkey_while_it_works()
     {
         await using SeedFixture seed = await SeedFixture.PlantAsync();
