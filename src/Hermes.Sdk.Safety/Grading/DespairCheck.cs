@@ -62,6 +62,6 @@ internal static partial class DespairCheck
     private static partial Regex NegatedJustBefore();
 
     // "Ending your life is not the only way": the claim itself says no.
-    [GeneratedRegex(@"\b(?:is|are|would be|was) (?:not|never)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:is|are|was|were|would|will|could|might|'d)(?:n't| not| never)\b|\b(?:is|are|would be|was) (?:not|never)\b", RegexOptions.IgnoreCase)]
     private static partial Regex NegatedClaim();
 }

@@ -97,9 +97,9 @@ internal static partial class ReferralCheck
         foreach (Match chunk in PhoneLike().Matches(sentence))
         {
             string digits = new([.. chunk.Value.Where(char.IsAsciiDigit)]);
-            if (digits.Length < 3)
+            if (digits.Length < 3 || chunk.Value.Contains('/', StringComparison.Ordinal))
             {
-                continue;
+                continue; // "24/7", a date: not a number to call
             }
 
             bool unrelated = UnrelatedAfter().IsMatch(sentence[(chunk.Index + chunk.Length)..]) || UnrelatedBefore().IsMatch(sentence[..chunk.Index]);
@@ -118,7 +118,7 @@ internal static partial class ReferralCheck
             CrisisLineTable.Country? owner = null;
             foreach (CrisisLineTable.Country country in table.Countries)
             {
-                if (country.Lines.Any(l => Digits(l.Number) == digits || l.Aliases.Any(a => Digits(a) == digits && digits.Length >= 3)))
+                if (country.Lines.Any(l => Digits(l.Number) == digits || l.Aliases.Any(a => IsNumber(a) && Digits(a) == digits)))
                 {
                     owner = country;
                     if (country == home)
@@ -132,7 +132,7 @@ internal static partial class ReferralCheck
             {
                 yield return new Mention(chunk.Value, owner, owner == home || home is null, unrelated);
             }
-            else if (ServiceWord().IsMatch(sentence))
+            else if (digits.Length >= 4 && !chunk.Value.Contains('/', StringComparison.Ordinal) && ServiceWord().IsMatch(sentence))
             {
                 yield return new Mention(chunk.Value, null, true, unrelated); // an unlisted line named as a crisis service
             }
@@ -177,7 +177,7 @@ internal static partial class ReferralCheck
         }
 
         string name = country.Name.StartsWith("the ", StringComparison.Ordinal) ? country.Name[4..] : country.Name;
-        return Contains(text, name) || Contains(text, country.Code) || CountryWords(country.Code).Any(w => Contains(text, w));
+        return Contains(text, name) || Contains(text, country.Code, ignoreCase: false) || CountryWords(country.Code).Any(w => Contains(text, w, ignoreCase: false));
     }
 
     private static IEnumerable<string> CountryWords(string code) => code switch
@@ -200,6 +200,9 @@ internal static partial class ReferralCheck
     };
 
     private static string Digits(string text) => new([.. text.Where(char.IsAsciiDigit)]);
+
+    /// <summary>An alias that is a number to dial or text ("0477 13 11 14"), not a name with digits in it ("HOPELINE247").</summary>
+    private static bool IsNumber(string alias) => alias.All(c => char.IsAsciiDigit(c) || c is ' ' or '-' or '+' or '(' or ')' or '.');
 
     private static int WordCount(string text) => Words().Count(text);
 
