@@ -106,11 +106,56 @@ public sealed partial class SkillLibrary : IDisposable
     {
         SkillSummary summary = await FindAsync(name, cancellationToken).ConfigureAwait(false);
         string folder = Path.GetDirectoryName(summary.Path)!;
-        return [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+        string realFolder = RealPath(folder);
+
+        // Never through a link: a linked folder is not entered (no loop, no escape), and a linked file is listed only
+        // when its target is inside the skill's own folder.
+        var files = new List<string>();
+        Walk(folder, realFolder, files, depth: 0, cancellationToken);
+        return [.. files
             .Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/'))
             .Where(f => f != FileName && !f.StartsWith('.') && !f.Contains("/.", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)];
     }
+
+    private static void Walk(string directory, string realFolder, List<string> files, int depth, CancellationToken cancellationToken)
+    {
+        const int MaxDepth = 16;
+        var here = new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0 };
+        foreach (string file in Directory.EnumerateFiles(directory, "*", here))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (new FileInfo(file).LinkTarget is null || IsInside(RealPath(file), realFolder))
+            {
+                files.Add(file);
+            }
+        }
+
+        if (depth < MaxDepth)
+        {
+            foreach (string sub in Directory.EnumerateDirectories(directory, "*", here))
+            {
+                if (new DirectoryInfo(sub).LinkTarget is null)
+                {
+                    Walk(sub, realFolder, files, depth + 1, cancellationToken);
+                }
+            }
+        }
+    }
+
+    /// <summary>The path with every link on the way resolved (the file or folder a link finally points to).</summary>
+    private static string RealPath(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string? parent = Path.GetDirectoryName(full);
+        string resolvedParent = parent is null || parent == full ? full : RealPath(parent);
+        string here = parent is null || parent == full ? full : Path.Combine(resolvedParent, Path.GetFileName(full));
+        FileSystemInfo info = Directory.Exists(here) ? new DirectoryInfo(here) : new FileInfo(here);
+        return info.LinkTarget is null ? here : RealPath(info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? here);
+    }
+
+    private static bool IsInside(string path, string folder) =>
+        path.StartsWith(folder.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     /// <summary>One of a skill's files, by its path inside the skill's folder (no escaping the folder).</summary>
     /// <param name="name">The skill.</param>
@@ -127,6 +172,12 @@ public sealed partial class SkillLibrary : IDisposable
         if (!full.StartsWith(folder, StringComparison.Ordinal) || Path.IsPathRooted(relativePath))
         {
             throw new SkillException($"'{relativePath}' is outside the skill '{name}'.");
+        }
+
+        // The real file, every link resolved, must be inside the skill's real folder: a link cannot lead out of it.
+        if (File.Exists(full) && !IsInside(RealPath(full), RealPath(folder)))
+        {
+            throw new SkillException($"'{relativePath}' is a link to a file outside the skill '{name}'; it is not read.");
         }
 
         return File.Exists(full) ? await File.ReadAllTextAsync(full, cancellationToken).ConfigureAwait(false) : throw new SkillException($"skill '{name}' has no file '{relativePath}' (its files: {string.Join(", ", await ListFilesAsync(name, cancellationToken).ConfigureAwait(false))}).");

@@ -196,6 +196,34 @@ public sealed class LibraryTests
     }
 
     [Fact]
+    public async Task Links_never_loop_and_never_lead_out_of_a_skill()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // symbolic links need privileges there
+        }
+
+        using var dir = new TempDirectory();
+        CopyFolder(ValidationTests.Fixture("valid"), dir.Combine("skills"));
+        string skill = dir.Combine("skills", "ops", "restart-gitea");
+        Assert.True(Directory.Exists(skill), skill);
+        File.WriteAllText(dir.Combine("secret.txt"), "not for the agent");
+        Directory.CreateSymbolicLink(Path.Combine(skill, "references", "loop"), Path.Combine(skill, "references")); // a folder that contains itself
+        Directory.CreateSymbolicLink(Path.Combine(skill, "outside"), dir.Path);                                     // a folder out of the skill
+        File.CreateSymbolicLink(Path.Combine(skill, "references", "secret.md"), dir.Combine("secret.txt"));          // a file out of the skill
+        File.CreateSymbolicLink(Path.Combine(skill, "references", "ports-again.md"), Path.Combine(skill, "references", "ports.md")); // a link inside
+        using SkillLibrary library = Library(new SkillRoot("project", dir.Combine("skills")));
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        IReadOnlyList<string> files = await library.ListFilesAsync("restart-gitea", patience.Token);
+
+        Assert.Equal(["references/ports-again.md", "references/ports.md", "scripts/check.sh"], files);
+        Assert.Contains("outside the skill", (await Assert.ThrowsAsync<SkillException>(() => library.ReadFileAsync("restart-gitea", "references/secret.md"))).Message, StringComparison.Ordinal);
+        Assert.Contains("outside the skill", (await Assert.ThrowsAsync<SkillException>(() => library.ReadFileAsync("restart-gitea", "outside/secret.txt"))).Message, StringComparison.Ordinal);
+        Assert.Equal("3000: web and API\n", await library.ReadFileAsync("restart-gitea", "references/ports-again.md"));
+    }
+
+    [Fact]
     public async Task The_skills_are_tools_an_agent_can_call()
     {
         using var dir = new TempDirectory();
