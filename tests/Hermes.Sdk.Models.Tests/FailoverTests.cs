@@ -35,6 +35,10 @@ public sealed class FailoverTests
             data.Add(kind, ModelFault.CutBeforeContent, true, ProviderFailureKind.Truncated);
         }
 
+        // OpenRouter's error inside a 200 answer (no choices): classed by its code, 502, as the provider failing — not
+        // as a malformed answer.
+        data.Add(ModelProviderKind.OpenAICompatible, ModelFault.ProviderErrorIn200, false, ProviderFailureKind.ServerError);
+
         return data;
     }
 

@@ -66,6 +66,13 @@ public enum ModelFault
 
     /// <summary>200 whose finish reason is a content-filter or refusal verdict, with no content.</summary>
     Refusal,
+
+    /// <summary>
+    /// OpenRouter's error after generation began: HTTP 200 with <c>{"error": {"code": 502, "message": …}}</c> and no
+    /// choices (openrouter.ai/docs/api/reference/errors-and-debugging); when streaming, keep-alive comments, some content,
+    /// then a data event carrying an <c>error</c> object and <c>finish_reason: "error"</c>, then <c>[DONE]</c>.
+    /// </summary>
+    ProviderErrorIn200,
 }
 
 /// <summary>A request the server received.</summary>
@@ -227,11 +234,13 @@ public sealed class FakeModelServer : IAsyncDisposable
             choices = new[] { new { index = 0, delta = new { role = "assistant", content }, finish_reason = finish } },
         });
 
+        string ProviderError() => JsonSerializer.Serialize(new { error = new { code = 502, message = "Provider returned error", metadata = new { provider_name = "upstream", raw = "upstream connection reset" } } });
         if (!stream)
         {
             context.Response.ContentType = "application/json";
             string body = fault switch
             {
+                ModelFault.ProviderErrorIn200 => ProviderError(),
                 ModelFault.GarbageJson => "{\"id\": \"chatcmpl-hermes\", \"choices\": [ this is not json",
                 ModelFault.EmptyContent => Completion(string.Empty, "stop"),
                 ModelFault.Refusal => Completion(string.Empty, "content_filter"),
@@ -259,6 +268,23 @@ public sealed class FakeModelServer : IAsyncDisposable
                 return;
             case ModelFault.CutBeforeContent:
                 await SendAsync(context, null, Chunk(string.Empty, null));
+                return;
+            case ModelFault.ProviderErrorIn200:
+                await context.Response.WriteAsync(": OPENROUTER PROCESSING\n\n", context.RequestAborted);
+                await SendAsync(context, null, Chunk(string.Empty, null));
+                await SendAsync(context, null, Chunk("Partial answer that", null));
+                await context.Response.WriteAsync(": OPENROUTER PROCESSING\n\n", context.RequestAborted);
+                await SendAsync(context, null, JsonSerializer.Serialize(new
+                {
+                    id = "chatcmpl-hermes",
+                    @object = "chat.completion.chunk",
+                    created,
+                    model,
+                    provider = "upstream",
+                    error = new { code = "server_error", message = "Provider disconnected unexpectedly" },
+                    choices = new[] { new { index = 0, delta = new { content = string.Empty }, finish_reason = "error" } },
+                }));
+                await SendAsync(context, null, "[DONE]");
                 return;
         }
 

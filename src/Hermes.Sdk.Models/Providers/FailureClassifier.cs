@@ -26,6 +26,13 @@ internal static class FailureClassifier
             return new(name, model, ProviderFailureKind.Timeout, null, "no answer within the timeout");
         }
 
+        // An error the provider put inside a 200 answer (OpenRouter, once generation began): classed by its own code,
+        // not as the malformed answer the SDK sees.
+        if (http?.EmbeddedError is { } reported)
+        {
+            return Reported(name, model, reported);
+        }
+
         // The HTTP observer normally saw the status; otherwise read it from the SDK's exception.
         HttpStatusCode? observed = http?.StatusCode;
         string? errorBody = http?.ErrorBody;
@@ -103,5 +110,26 @@ internal static class FailureClassifier
         }
 
         return false;
+    }
+
+    /// <summary>Classes an error reported in an answer's body by its code: an HTTP status (OpenRouter) or a name.</summary>
+    internal static ProviderFailure Reported(string name, string model, ProviderReportedError reported)
+    {
+        string detail = $"the provider reported an error in its answer ({reported.Code}): {reported.Message}";
+        string code = reported.Code.ToLowerInvariant();
+        ProviderFailureKind kind = reported.Status switch
+        {
+            429 => ProviderFailureKind.RateLimited,
+            401 or 402 or 403 => ProviderFailureKind.AuthenticationFailed,
+            408 => ProviderFailureKind.Timeout,
+            404 => ProviderFailureKind.ModelNotFound,
+            400 or 413 or 422 => ContainsAny(reported.Message.ToLowerInvariant(), ContextLengthMarkers) ? ProviderFailureKind.ContextLengthExceeded : ProviderFailureKind.BadRequest,
+            >= 500 => ProviderFailureKind.ServerError,
+            _ when code.Contains("rate_limit", StringComparison.Ordinal) => ProviderFailureKind.RateLimited,
+            _ when ContainsAny(code, ContextLengthMarkers) => ProviderFailureKind.ContextLengthExceeded,
+            _ when ContainsAny(code, RefusalMarkers) || code.Contains("moderation", StringComparison.Ordinal) => ProviderFailureKind.Refused,
+            _ => ProviderFailureKind.ServerError,
+        };
+        return new(name, model, kind, reported.Status is { } s ? (HttpStatusCode)s : null, detail);
     }
 }

@@ -47,6 +47,16 @@ internal sealed class ProviderEndpoint : DelegatingChatClient
             ProviderHttpObserver.Current = null;
         }
 
+        if (observation.EmbeddedError is { } reported)
+        {
+            throw new ModelProviderException(FailureClassifier.Reported(Options.DisplayName, Options.Model, reported), observation.RetryAfter, null);
+        }
+
+        if (response.FinishReason is { } finishReason && !IsKnown(finishReason))
+        {
+            throw UnknownFinish(finishReason, observation);
+        }
+
         if (!HasContent(response.Messages.SelectMany(m => m.Contents)))
         {
             throw NoContent(response.FinishReason, observation, streamed: false);
@@ -121,9 +131,21 @@ internal sealed class ProviderEndpoint : DelegatingChatClient
             await enumerator.DisposeAsync().ConfigureAwait(false);
         }
 
+        // A stream is complete only when it ends with a finish reason we know; an error event, or a finish reason such as
+        // "error", means the provider failed part-way, whatever the SDK made of it.
+        if (observation.EmbeddedError is { } reported)
+        {
+            throw new ModelProviderException(FailureClassifier.Reported(Options.DisplayName, Options.Model, reported), observation.RetryAfter, null);
+        }
+
         if (finish is null)
         {
             throw new ModelProviderException(new ProviderFailure(Options.DisplayName, Options.Model, ProviderFailureKind.Truncated, observation.StatusCode, "the stream ended without a finish reason (truncated)"), null, null);
+        }
+
+        if (!IsKnown(finish.Value))
+        {
+            throw UnknownFinish(finish.Value, observation);
         }
 
         if (!content)
@@ -138,6 +160,12 @@ internal sealed class ProviderEndpoint : DelegatingChatClient
                 : new ProviderFailure(Options.DisplayName, Options.Model, ProviderFailureKind.EmptyResponse, observation.StatusCode, streamed ? "the provider streamed no content" : "the provider answered with no content"),
             null,
             null);
+
+    private static bool IsKnown(ChatFinishReason finish) =>
+        finish == ChatFinishReason.Stop || finish == ChatFinishReason.Length || finish == ChatFinishReason.ToolCalls || finish == ChatFinishReason.ContentFilter;
+
+    private ModelProviderException UnknownFinish(ChatFinishReason finish, HttpObservation observation) =>
+        new(new ProviderFailure(Options.DisplayName, Options.Model, ProviderFailureKind.ServerError, observation.StatusCode, $"the answer ended with finish reason '{finish.Value}', which is not a complete answer"), null, null);
 
     private void ThrowIfKeyMissing()
     {
