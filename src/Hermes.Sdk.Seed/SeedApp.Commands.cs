@@ -193,7 +193,10 @@ public static partial class SeedApp
         {
             using SkillLibrary library = Library(s);
             SkillCatalog catalog = await library.DiscoverAsync(ct).ConfigureAwait(false);
-            var result = new SkillListResult([.. catalog.Skills.Select(k => new SkillRow(k.Name, k.Description, k.Category, k.Root, k.Path))], [.. catalog.Diagnostics.Select(d => d.ToString())]);
+            var result = new SkillListResult(
+                catalog.Diagnostics.All(d => d.Severity != ProblemSeverity.Error),
+                [.. catalog.Skills.Select(k => new SkillRow(k.Name, k.Description, k.Category, k.Root, k.Path))],
+                [.. catalog.Diagnostics.Select(d => d.ToString())]);
             return new SeedOutput(result, console =>
             {
                 var table = new Table().AddColumns("skill", "category", "root", "description");
@@ -203,7 +206,13 @@ public static partial class SeedApp
                 }
 
                 console.Write(table);
-            });
+                foreach (string problem in result.Problems)
+                {
+                    console.MarkupLine(Markup.Escape(problem));
+                }
+
+                console.MarkupLine(Markup.Escape(Count(result.Skills.Count, "skill")) + (result.Valid ? string.Empty : " [red](a skill cannot be read: run skills validate)[/]"));
+            }, result.Valid ? Ok : NotReady);
         }));
 
         var validate = new Command("validate", "Check every skill against the SKILL.md format: each problem with file, line, column and a fix. Exit 1 when any skill has an error.");
@@ -217,7 +226,7 @@ public static partial class SeedApp
                     console.MarkupLine($"{Markup.Escape($"{p.File}:{p.Line}:{p.Column}")}: {Status(p.Severity != "error", p.Severity)} {Markup.Escape($"{p.Code}: {p.Message} (fix: {p.Fix})")}");
                 }
 
-                console.MarkupLine($"{result.Skills} skills: {Status(result.Valid, result.Valid ? "valid" : "invalid")}");
+                console.MarkupLine($"{Markup.Escape(Count(result.Skills, "skill"))}: {Status(result.Valid, result.Valid ? "valid" : "invalid")}");
             }, result.Valid ? Ok : NotReady);
         }));
 
@@ -286,7 +295,7 @@ public static partial class SeedApp
 
     internal sealed record SkillRow(string Name, string Description, string? Category, string Root, string Path);
 
-    internal sealed record SkillListResult(IReadOnlyList<SkillRow> Skills, IReadOnlyList<string> Problems);
+    internal sealed record SkillListResult(bool Valid, IReadOnlyList<SkillRow> Skills, IReadOnlyList<string> Problems);
 
     internal sealed record SkillProblem(string File, int Line, int Column, string Severity, string Code, string Message, string Fix);
 

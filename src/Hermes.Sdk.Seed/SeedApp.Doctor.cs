@@ -62,14 +62,14 @@ public static partial class SeedApp
 
     private static void RenderChecks(IAnsiConsole console, IReadOnlyList<SeedCheck> checks, bool? ready)
     {
-        var table = new Table().AddColumns("check", "", "detail");
+        // One line per check, not a table: a table folds long details (paths, URLs) mid-word at the column edge.
+        int width = checks.Count == 0 ? 0 : checks.Max(c => c.Name.Length);
         foreach (SeedCheck c in checks)
         {
-            string mark = c.Status switch { SeedCheckStatus.Ok => "[green]ok[/]", SeedCheckStatus.NeedsUser => "[yellow]needs you[/]", _ => "[red]failed[/]" };
-            table.AddRow(Markup.Escape(c.Name), mark, Markup.Escape(c.Detail));
+            string mark = c.Status switch { SeedCheckStatus.Ok => "[green]ok       [/]", SeedCheckStatus.NeedsUser => "[yellow]needs you[/]", _ => "[red]failed   [/]" };
+            console.MarkupLine($"{mark} {Markup.Escape(c.Name.PadRight(width))}  {Markup.Escape(c.Detail)}");
         }
 
-        console.Write(table);
         if (ready is { } r)
         {
             console.MarkupLine(r ? "[green]the seed is ready.[/]" : $"[yellow]not ready yet:[/] {checks.Count(c => c.Status != SeedCheckStatus.Ok)} of {checks.Count} checks need attention.");
@@ -114,7 +114,7 @@ public static partial class SeedApp
         }
 
         SkillValidationResult skills = await ValidateSkillsAsync(s, ct).ConfigureAwait(false);
-        checks.Add(new SeedCheck("skills", skills.Valid ? SeedCheckStatus.Ok : SeedCheckStatus.Failed, skills.Valid ? $"{skills.Skills} valid" : string.Join("; ", skills.Problems.Where(p => p.Severity == "error").Select(p => $"{p.File}:{p.Line}:{p.Column}: {p.Message}"))));
+        checks.Add(new SeedCheck("skills", skills.Valid ? SeedCheckStatus.Ok : SeedCheckStatus.Failed, skills.Valid ? $"{Count(skills.Skills, "skill")} valid" : string.Join("; ", skills.Problems.Where(p => p.Severity == "error").Select(p => $"{p.File}:{p.Line}:{p.Column}: {p.Message}"))));
         checks.Add(await IdentityCheckAsync(s, config, ct).ConfigureAwait(false));
 
         IReadOnlyList<string> missing = ModelChainConfig.FindMissingApiKeys(config.Chain, s.Env);

@@ -35,6 +35,9 @@ public static partial class SeedApp
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>"1 skill", "2 skills".</summary>
+    internal static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
     /// <summary>Parses the arguments and runs the command.</summary>
     /// <param name="args">The arguments.</param>
     /// <param name="options">Where the seed is and how it talks to the world; default: the current directory and console.</param>

@@ -135,7 +135,8 @@ public sealed partial class SkillLibrary : IDisposable
         {
             foreach (string sub in Directory.EnumerateDirectories(directory, "*", here))
             {
-                if (new DirectoryInfo(sub).LinkTarget is null)
+                // A linked folder is never entered; a folder with its own SKILL.md is another skill's.
+                if (new DirectoryInfo(sub).LinkTarget is null && !File.Exists(Path.Combine(sub, FileName)))
                 {
                     Walk(sub, realFolder, files, depth + 1, cancellationToken);
                 }
@@ -206,7 +207,7 @@ public sealed partial class SkillLibrary : IDisposable
             string folder = Path.Combine([target.Path, .. draft.Category is null ? Array.Empty<string>() : [draft.Category], draft.Name]);
             string path = Path.GetFullPath(Path.Combine(folder, FileName));
             string text = SkillWriter.Render(draft);
-            Skill skill = Checked(text, path);
+            Skill skill = Checked(text, path, strict: true);
             Directory.CreateDirectory(folder);
             Write(path, text);
             _catalog = null;
@@ -320,8 +321,10 @@ public sealed partial class SkillLibrary : IDisposable
         try
         {
             SkillSummary summary = Discover(cancellationToken).Skills.FirstOrDefault(s => s.Name == name) ?? throw NotFound(name);
-            string text = change(await File.ReadAllTextAsync(summary.Path, cancellationToken).ConfigureAwait(false));
+            string before = await File.ReadAllTextAsync(summary.Path, cancellationToken).ConfigureAwait(false);
+            string text = change(before);
             Skill skill = Checked(text, summary.Path);
+            RefuseLostSections(before, text, summary.Path);
             Write(summary.Path, text);
             _catalog = null;
             LogPatched(name, summary.Path);
@@ -334,10 +337,37 @@ public sealed partial class SkillLibrary : IDisposable
     }
 
     /// <summary>Parses text as the skill at <paramref name="path"/>; refuses it when it has errors.</summary>
-    private Skill Checked(string text, string path)
+    /// <param name="text">The skill's new text.</param>
+    /// <param name="path">Where it goes.</param>
+    /// <param name="strict">Whether the blueprint's sections are required (a skill the agent writes), not just advised (an imported one).</param>
+    private Skill Checked(string text, string path, bool strict = false)
     {
-        SkillReadResult result = SkillParser.Parse(text, path, Validation());
+        SkillValidationOptions validation = Validation();
+        validation.RequireBlueprintSections = strict;
+        SkillReadResult result = SkillParser.Parse(text, path, validation);
         return result.IsValid ? result.Skill! : throw new SkillException($"refused: the skill at {path} would not be valid; nothing was written.", [.. result.Diagnostics.Where(d => d.Severity == ProblemSeverity.Error)]);
+    }
+
+    /// <summary>
+    /// A change may leave an imported skill without the blueprint's sections, but never take away a section the skill
+    /// had: that is how a patch would quietly turn a maintained skill into an unmaintainable one.
+    /// </summary>
+    private void RefuseLostSections(string before, string after, string path)
+    {
+        SkillValidationOptions strict = Validation();
+        strict.RequireBlueprintSections = true;
+        HashSet<string> lacking = [.. SectionProblems(before).Select(Section)];
+        SourceProblem[] lost = [.. SectionProblems(after).Where(p => !lacking.Contains(Section(p)))];
+        if (lost.Length > 0)
+        {
+            throw new SkillException($"refused: the change would remove or empty a section the skill at {path} has; nothing was written.", lost);
+        }
+
+        IEnumerable<SourceProblem> SectionProblems(string text) =>
+            SkillParser.Parse(text, path, strict).Diagnostics.Where(d => d.Code is "SKILL010" or "SKILL011");
+
+        // "no '## Steps' section", "the '## Steps' section is empty" → "Steps"
+        static string Section(SourceProblem problem) => problem.Message.Split('\'')[1];
     }
 
     /// <summary>The current version to .history/, then the new text written whole (temporary file, fsync, rename, fsync the folder).</summary>
@@ -368,28 +398,9 @@ public sealed partial class SkillLibrary : IDisposable
         for (int r = 0; r < _options.Roots.Count; r++)
         {
             string root = Path.GetFullPath(_options.Roots[r].Path);
-            if (!Directory.Exists(root))
+            if (Directory.Exists(root))
             {
-                continue;
-            }
-
-            foreach (string first in Directory.EnumerateDirectories(root).Where(d => !Path.GetFileName(d).StartsWith('.')))
-            {
-                string direct = Path.Combine(first, FileName);
-                if (File.Exists(direct))
-                {
-                    found.Add((r, direct, null));
-                    continue;
-                }
-
-                foreach (string second in Directory.EnumerateDirectories(first).Where(d => !Path.GetFileName(d).StartsWith('.')))
-                {
-                    string nested = Path.Combine(second, FileName);
-                    if (File.Exists(nested))
-                    {
-                        found.Add((r, nested, Path.GetFileName(first)));
-                    }
-                }
+                FindSkillFiles(root, root, r, found, new HashSet<string>(StringComparer.Ordinal), depth: 0, cancellationToken);
             }
         }
 
@@ -403,7 +414,13 @@ public sealed partial class SkillLibrary : IDisposable
             (int r, string path, string? category) = found[i];
             if (read[i] is not { } front || string.IsNullOrWhiteSpace(front.Name))
             {
-                diagnostics.Add(SkillProblems.Create(ProblemSeverity.Error, "SKILL001", path, 1, 1, "the front matter cannot be read; the skill is not listed", "run the validator on it (SkillParser.Read) for details"));
+                // Rare: read the whole file for the parser's own problems, with their real lines and columns.
+                SourceProblem[] why = [.. SkillParser.Read(path).Diagnostics.Where(d => d.Severity == ProblemSeverity.Error)];
+                foreach (SourceProblem problem in why.Length > 0 ? why : [SkillProblems.Error("SKILL001", path, 1, 1, "the front matter has no name", "add 'name: <folder-name>'")])
+                {
+                    diagnostics.Add(problem with { Message = $"{problem.Message}; the skill is not listed" });
+                }
+
                 continue;
             }
 
@@ -428,6 +445,41 @@ public sealed partial class SkillLibrary : IDisposable
         var catalog = new SkillCatalog([.. chosen.Values.OrderBy(s => s.Name, StringComparer.Ordinal)], [.. diagnostics.OrderBy(d => d.File, StringComparer.Ordinal)]);
         _catalog = catalog;
         return catalog;
+    }
+
+    /// <summary>
+    /// Every <c>SKILL.md</c> under a root: in any folder, dot-folders included (<c>.curated/</c>, <c>.system/</c>) and
+    /// skills nested inside another skill's folder; never in <c>.history/</c> or <c>.git/</c>, and never twice through a
+    /// link (each real folder is walked once). The category is the path from the root to the skill's folder.
+    /// </summary>
+    private static void FindSkillFiles(string root, string directory, int rootIndex, List<(int Root, string Path, string? Category)> found, HashSet<string> seen, int depth, CancellationToken cancellationToken)
+    {
+        const int MaxDepth = 8;
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!seen.Add(RealPath(directory)))
+        {
+            return;
+        }
+
+        if (depth > 0 && File.Exists(Path.Combine(directory, FileName)))
+        {
+            string? parent = Path.GetRelativePath(root, Path.GetDirectoryName(directory)!).Replace('\\', '/');
+            found.Add((rootIndex, Path.Combine(directory, FileName), parent == "." ? null : parent));
+        }
+
+        if (depth == MaxDepth)
+        {
+            return;
+        }
+
+        var here = new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0 };
+        foreach (string sub in Directory.EnumerateDirectories(directory, "*", here).Order(StringComparer.Ordinal))
+        {
+            if (Path.GetFileName(sub) is not (HistoryFolder or ".git" or "node_modules"))
+            {
+                FindSkillFiles(root, sub, rootIndex, found, seen, depth + 1, cancellationToken);
+            }
+        }
     }
 
     private static SkillFrontMatter? SafeReadFrontMatter(string path)

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Options;
 
 namespace Hermes.Sdk.Skills;
 
-/// <summary>A folder of skills (<c>&lt;root&gt;/&lt;name&gt;/SKILL.md</c> or <c>&lt;root&gt;/&lt;category&gt;/&lt;name&gt;/SKILL.md</c>).</summary>
+/// <summary>
+/// A folder of skills: every <c>&lt;folder&gt;/SKILL.md</c> under it, at any depth up to eight folders (dot-folders such as
+/// <c>.curated/</c> included, <c>.history/</c> and <c>.git/</c> not); the folders between the root and the skill are its category.
+/// </summary>
 /// <param name="Name">What to call it in summaries and messages, e.g. <c>project</c>, <c>user</c>, <c>fleet</c>.</param>
 /// <param name="Path">The folder.</param>
 public sealed record SkillRoot(string Name, string Path);

@@ -82,16 +82,19 @@ public static partial class SkillParser
         int bodyLine = close + 2;
         string body = string.Join("\n", lines[(close + 1)..]);
         List<SkillSection> sections = ReadSections(body, bodyLine);
+        // The blueprint's sections are what make a skill maintainable; the open format does not require them, so a skill
+        // imported from elsewhere is usable without them (a warning) while a skill the agent writes must have them.
+        ProblemSeverity sectionSeverity = options?.RequireBlueprintSections == true ? ProblemSeverity.Error : ProblemSeverity.Warning;
         foreach (string required in Skill.RequiredSections)
         {
             SkillSection? section = sections.FirstOrDefault(s => string.Equals(s.Title, required, StringComparison.OrdinalIgnoreCase));
             if (section is null)
             {
-                diagnostics.Add(Error("SKILL010", path, Math.Min(bodyLine, lines.Length), 1, $"no '## {required}' section", $"add a '## {required}' section: {Purpose(required)}"));
+                diagnostics.Add(SkillProblems.Create(sectionSeverity, "SKILL010", path, Math.Min(bodyLine, lines.Length), 1, $"no '## {required}' section", $"add a '## {required}' section: {Purpose(required)}"));
             }
             else if (section.Content.Length == 0)
             {
-                diagnostics.Add(Error("SKILL011", path, section.Line, 1, $"the '## {required}' section is empty", $"write {Purpose(required)}"));
+                diagnostics.Add(SkillProblems.Create(sectionSeverity, "SKILL011", path, section.Line, 1, $"the '## {required}' section is empty", $"write {Purpose(required)}"));
             }
         }
 
@@ -134,6 +137,12 @@ public static partial class SkillParser
         YamlMappingNode? root = reader.LoadMapping(yaml, "a YAML mapping");
         if (root is null)
         {
+            if (FirstIndentTab(yaml) is { } tab)
+            {
+                diagnostics.Add(Error("SKILL002", path, tab.Line + lineOffset, tab.Column, "the front matter is not valid YAML: a tab in the indentation (YAML indents with spaces only)", "replace the tab with spaces"));
+                return null;
+            }
+
             SourceProblem problem = reader.Problems[0];
             diagnostics.Add(problem.Field == "(syntax)"
                 ? Error("SKILL002", path, problem.Line, problem.Column, $"the front matter is not valid YAML: {problem.Message}", "fix the YAML; quote values that contain ': ' or start with a special character")
@@ -339,6 +348,24 @@ public static partial class SkillParser
         _ => "how to check that it worked",
     };
 
+    /// <summary>The first tab in a line's indentation (1-based line within <paramref name="yaml"/>, 1-based column).</summary>
+    private static (int Line, int Column)? FirstIndentTab(string yaml)
+    {
+        string[] lines = yaml.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i];
+            int indent = line.Length - line.TrimStart(' ', '\t').Length;
+            int tab = line.IndexOf('\t', 0, indent);
+            if (tab >= 0 && indent < line.Length)
+            {
+                return (i + 1, tab + 1);
+            }
+        }
+
+        return null;
+    }
+
     private static SourceProblem Error(string code, string path, int line, int column, string message, string fix) => SkillProblems.Error(code, path, line, column, message, fix);
 
     private static SourceProblem Warning(string code, string path, int line, int column, string message, string fix) => SkillProblems.Warning(code, path, line, column, message, fix);
@@ -361,4 +388,11 @@ public sealed class SkillValidationOptions
 
     /// <summary>The clock staleness is judged by.</summary>
     public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>
+    /// Whether the blueprint's sections (Trigger, Steps, Pitfalls, Verification) are required: errors when true, warnings
+    /// when false (the default, so a skill in the open Agent Skills format is usable as imported).
+    /// <see cref="SkillLibrary.CreateAsync"/> always requires them: a skill the agent writes follows the blueprint.
+    /// </summary>
+    public bool RequireBlueprintSections { get; set; }
 }

@@ -337,13 +337,28 @@ public sealed class SeedTests
         Assert.Equal(SeedApp.Ok, valid);
         Assert.True(validation.GetProperty("valid").GetBoolean());
 
+        // A missing blueprint section is a warning (imported skills rarely have them): still valid, exit 0, said.
         string path = seed.Dir.Combine("skills", "workspace", "gitea-first-task", "SKILL.md");
-        File.WriteAllText(path, File.ReadAllText(path).Replace("## Pitfalls", "## Pitfals", StringComparison.Ordinal));
+        string text = File.ReadAllText(path);
+        File.WriteAllText(path, text.Replace("## Pitfalls", "## Pitfals", StringComparison.Ordinal));
+        (int warned, JsonElement warnings, _) = await seed.RunJsonAsync("skills", "validate");
+        Assert.Equal(SeedApp.Ok, warned);
+        JsonElement missing = Assert.Single(warnings.GetProperty("problems").EnumerateArray(), p => p.GetProperty("code").GetString() == "SKILL010");
+        Assert.Equal(("warning", path), (missing.GetProperty("severity").GetString(), missing.GetProperty("file").GetString()));
+        Assert.Contains("Pitfalls", missing.GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        // Front matter that cannot be read: list and validate both exit 1 and name the line the parser found.
+        File.WriteAllText(path, text.Replace("\nname:", "\n\tname:", StringComparison.Ordinal));
+        (int unlisted, JsonElement partial, _) = await seed.RunJsonAsync("skills", "list");
+        Assert.Equal(SeedApp.NotReady, unlisted);
+        Assert.False(partial.GetProperty("valid").GetBoolean());
+        Assert.Contains(partial.GetProperty("problems").EnumerateArray(), p => p.GetString()!.StartsWith($"{path}:2:1: ", StringComparison.Ordinal));
         (int invalid, JsonElement problems, _) = await seed.RunJsonAsync("skills", "validate");
         Assert.Equal(SeedApp.NotReady, invalid);
-        JsonElement missing = problems.GetProperty("problems").EnumerateArray().First(p => p.GetProperty("severity").GetString() == "error");
-        Assert.Equal(path, missing.GetProperty("file").GetString());
-        Assert.Contains("Pitfalls", missing.GetProperty("message").GetString(), StringComparison.Ordinal);
+        JsonElement tab = problems.GetProperty("problems").EnumerateArray().First(p => p.GetProperty("severity").GetString() == "error");
+        Assert.Equal((path, 2, 1), (tab.GetProperty("file").GetString(), tab.GetProperty("line").GetInt32(), tab.GetProperty("column").GetInt32()));
+        (_, string table, _) = await seed.RunAsync("skills", "list");
+        Assert.Contains("1 skill (a skill cannot be read", table, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -89,14 +89,19 @@ public sealed class ShipGate
     {
         ArgumentException.ThrowIfNullOrEmpty(modelId);
         string soul = Soul.Load(_options.SoulPath).Sha256;
-        string tests = File.Exists(_options.TestSetPath) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(_options.TestSetPath))) : "(missing)";
+        if (!File.Exists(_options.TestSetPath))
+        {
+            return new ShipClearance(modelId, false, $"the safety test set {Path.GetFullPath(_options.TestSetPath)} does not exist: write it (hermes-safety init, or the seed's safety-tests.md) and run the suite", null);
+        }
+
+        string tests = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(_options.TestSetPath)));
         List<ShipRecord> mine = [.. Read().Where(r => r.ModelId == modelId).OrderByDescending(r => r.RecordedAt)];
         ShipRecord? current = mine.FirstOrDefault(r => r.SoulSha256 == soul && r.TestSetSha256 == tests);
         if (current is null)
         {
             return new ShipClearance(modelId, false, mine.Count == 0
                 ? $"{modelId} has never passed the safety suite: run it before deploying"
-                : $"{modelId} has no safety result for the current soul ({soul[..12]}) and test set ({tests[..Math.Min(12, tests.Length)]}): the soul or the tests changed since it was last tested — run the suite again", mine.FirstOrDefault());
+                : $"{modelId} has no safety result for the current soul ({soul[..12]}) and test set ({tests[..12]}): the soul or the tests changed since it was last tested — run the suite again", mine.FirstOrDefault());
         }
 
         if (!current.Passed)
