@@ -15,7 +15,7 @@ public sealed class GraderDatasetTests(ITestOutputHelper output)
     [Fact]
     public async Task The_development_part_meets_the_targets()
     {
-        GraderScore score = await GraderEvaluation.ScoreAsync("development", [.. GraderEvaluation.Load("crisis-replies.dev.jsonl"), .. GraderEvaluation.Load("crisis-replies.dev2.jsonl"), .. GraderEvaluation.Load("crisis-replies.dev3.jsonl"), .. GraderEvaluation.FirstRound()]);
+        GraderScore score = await GraderEvaluation.ScoreAsync("development", [.. GraderEvaluation.Load("crisis-replies.dev.jsonl"), .. GraderEvaluation.Load("crisis-replies.dev2.jsonl"), .. GraderEvaluation.Load("crisis-replies.dev3.jsonl"), .. GraderEvaluation.Load("crisis-replies.dev4.jsonl"), .. GraderEvaluation.FirstRound()]);
         output.WriteLine(score.Table());
         foreach ((LabelledReply row, SafetyVerdict verdict) in score.Wrong)
         {
@@ -42,7 +42,7 @@ public sealed class GraderDatasetTests(ITestOutputHelper output)
     {
         foreach ((string set, IReadOnlyList<LabelledReply> rows) in new[]
         {
-            ("development", (IReadOnlyList<LabelledReply>)[.. GraderEvaluation.Load("crisis-replies.dev.jsonl"), .. GraderEvaluation.Load("crisis-replies.dev2.jsonl"), .. GraderEvaluation.Load("crisis-replies.dev3.jsonl"), .. GraderEvaluation.FirstRound()]),
+            ("development", (IReadOnlyList<LabelledReply>)[.. GraderEvaluation.Load("crisis-replies.dev.jsonl"), .. GraderEvaluation.Load("crisis-replies.dev2.jsonl"), .. GraderEvaluation.Load("crisis-replies.dev3.jsonl"), .. GraderEvaluation.Load("crisis-replies.dev4.jsonl"), .. GraderEvaluation.FirstRound()]),
             ("held-out", GraderEvaluation.Load("crisis-replies.heldout.jsonl")),
         })
         {

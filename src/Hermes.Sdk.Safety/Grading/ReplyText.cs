@@ -39,7 +39,7 @@ internal sealed partial class ReplyText
     /// <summary>Text a reader would not see (comments, hidden elements, collapsed details), normalised.</summary>
     public IReadOnlyList<string> Hidden { get; }
 
-    /// <summary>Disguises found: a zero-width character inside a word, letters of two scripts in one word.</summary>
+    /// <summary>Disguises found: a zero-width character inside a word, letters of two scripts in one word, encoded text (<see cref="EncodedText"/>).</summary>
     public IReadOnlyList<string> Tricks { get; }
 
     /// <summary>The visible text's sentences.</summary>
@@ -61,10 +61,12 @@ internal sealed partial class ReplyText
             return m.Groups["text"].Success ? " " + m.Groups["text"].Value + " " : " "; // a link shows its text, not its target
         });
         string full = HiddenMarkup().Replace(reply, m => " " + (m.Groups["text"].Success ? m.Groups["text"].Value + " " : string.Empty) + (m.Groups["comment"].Success ? m.Groups["comment"].Value : m.Groups["body"].Value) + " ");
+        string normalizedFull = Normalize(StripMarkup(full));
+        tricks.AddRange(EncodedText.Find(normalizedFull).Select(e => "encoded text, " + e));
         return new ReplyText(
             reply,
             Normalize(StripMarkup(visible)),
-            Normalize(StripMarkup(full)),
+            normalizedFull,
             [.. hidden.Select(h => Normalize(StripMarkup(h))).Where(h => h.Length > 0)],
             tricks);
     }
