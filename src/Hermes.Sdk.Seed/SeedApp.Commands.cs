@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using Hermes.Sdk.Identity.Storage;
 using Hermes.Sdk.Models.Chain;
+using Hermes.Sdk.Models.Configuration;
 using Hermes.Sdk.Safety;
 using Hermes.Sdk.Skills;
 using Microsoft.Extensions.Logging;
@@ -59,7 +60,7 @@ public static partial class SeedApp
         var test = new Command("test", "Probe every provider of the chain, then prove failover: sabotage the primary's key and check a fallback answers.");
         test.SetAction((parse, ct) => ExecuteAsync(options, parse.GetValue(json), async s =>
         {
-            using var chain = new ModelChain(s.Config.Chain, loggerFactory: s.Logging, environment: s.Env);
+            using var chain = new ModelChain(WithSoul(s, s.Config), loggerFactory: s.Logging, environment: s.Env);
             ModelChainProbeReport probes = await s.Progress.Status().StartAsync("probing the chain", _ => chain.ProbeAsync(cancellationToken: ct)).ConfigureAwait(false);
             FailoverProof proof = await s.Progress.Status().StartAsync("proving failover with a bad primary key", _ => chain.ProveFailoverAsync(ct)).ConfigureAwait(false);
             var result = new ChainTestResult(
@@ -259,6 +260,20 @@ public static partial class SeedApp
         }));
 
         return new Command("skills", "Procedural memory: SKILL.md files.") { list, validate, create };
+    }
+
+    /// <summary>
+    /// The chain's options with the conscience text ahead of every probe: the soul leads every request to every model,
+    /// health probes and the failover proof included. Without a readable soul the probes go alone (doctor reports the soul).
+    /// </summary>
+    internal static ModelChainOptions WithSoul(SeedSession s, SeedConfig config)
+    {
+        if (File.Exists(s.SoulPath) && config.Chain.ProbeInstructions is null)
+        {
+            config.Chain.ProbeInstructions = Conscience.Load(new SafetyOptions { SoulPath = s.SoulPath, Locale = config.Locale }).SystemText;
+        }
+
+        return config.Chain;
     }
 
     internal static SkillLibrary Library(SeedSession s)

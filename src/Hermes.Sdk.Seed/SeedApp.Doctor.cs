@@ -201,7 +201,7 @@ public static partial class SeedApp
 
     private static async Task<SeedCheck> ChainCheckAsync(SeedSession s, SeedConfig config, CancellationToken ct)
     {
-        using var chain = new ModelChain(config.Chain, loggerFactory: s.Logging, environment: s.Env);
+        using var chain = new ModelChain(WithSoul(s, config), loggerFactory: s.Logging, environment: s.Env);
         ModelChainProbeReport report = await chain.ProbeAsync(cancellationToken: ct).ConfigureAwait(false);
         string detail = string.Join(", ", report.Results.Select(r => $"{r.Provider}: {r.Status}"));
         // Every model must answer: a chain that is three deep on paper but one deep in fact is not ready.

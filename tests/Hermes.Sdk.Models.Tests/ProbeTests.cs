@@ -29,6 +29,32 @@ public sealed class ProbeTests
     }
 
     [Fact]
+    public async Task Probes_and_the_failover_proof_carry_the_probe_instructions_first_to_every_provider()
+    {
+        await using ChainFixture fx = await ChainFixture.StartAsync([ModelProviderKind.Anthropic, ModelProviderKind.OpenAICompatible, ModelProviderKind.OpenAICompatible], [ModelFault.None, ModelFault.None, ModelFault.None]);
+        fx.Primary.ExpectedApiKey = ChainFixture.Key;
+        fx.Options.ProbeInstructions = "SOUL-MARKER-51a2: I am the agent's conscience.";
+
+        await fx.Chain.ProbeAsync();
+        await fx.Chain.ProveFailoverAsync();
+
+        // Anthropic's wire shape puts the system text in "system"; OpenAI's as the first message with role "system".
+        ReceivedModelRequest[] all = [.. fx.Servers.SelectMany(s => s.Requests)];
+        Assert.True(all.Length >= 4, $"{all.Length} requests");
+        Assert.All(all, r =>
+        {
+            using var body = System.Text.Json.JsonDocument.Parse(r.Body);
+            string first = r.Path.EndsWith("/messages", StringComparison.Ordinal)
+                ? body.RootElement.GetProperty("system")[0].GetProperty("text").GetString()!
+                : body.RootElement.GetProperty("messages")[0] is var m && m.GetProperty("role").GetString() == "system" ? Text(m.GetProperty("content")) : "(no system message first)";
+            Assert.StartsWith("SOUL-MARKER-51a2", first, StringComparison.Ordinal);
+        });
+
+        static string Text(System.Text.Json.JsonElement content) =>
+            content.ValueKind == System.Text.Json.JsonValueKind.String ? content.GetString()! : content[0].GetProperty("text").GetString()!;
+    }
+
+    [Fact]
     public async Task Failover_proof_gives_the_primary_a_bad_key_and_sees_the_next_answer()
     {
         await using ChainFixture fx = await ChainFixture.StartAsync([ModelProviderKind.Anthropic, ModelProviderKind.OpenAICompatible, ModelProviderKind.OpenAICompatible], [ModelFault.None, ModelFault.None, ModelFault.None]);

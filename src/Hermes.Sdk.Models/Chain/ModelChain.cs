@@ -270,9 +270,9 @@ public sealed partial class ModelChain : IChatClient
         string? answeredBy = null, streamedBy = null, error = null;
         try
         {
-            ChatResponse response = await proof.GetResponseAsync([new ChatMessage(ChatRole.User, ProbePrompt)], ProbeOptions(), cancellationToken).ConfigureAwait(false);
+            ChatResponse response = await proof.GetResponseAsync(ProbeMessages(), ProbeOptions(), cancellationToken).ConfigureAwait(false);
             answeredBy = response.GetAnsweringProvider();
-            await foreach (ChatResponseUpdate update in proof.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, ProbePrompt)], ProbeOptions(), cancellationToken).ConfigureAwait(false))
+            await foreach (ChatResponseUpdate update in proof.GetStreamingResponseAsync(ProbeMessages(), ProbeOptions(), cancellationToken).ConfigureAwait(false))
             {
                 streamedBy ??= update.GetAnsweringProvider();
             }
@@ -460,7 +460,7 @@ public sealed partial class ModelChain : IChatClient
         ProviderProbeResult result;
         try
         {
-            ChatResponse response = await endpoint.GetResponseAsync([new ChatMessage(ChatRole.User, ProbePrompt)], ProbeOptions(), cancellationToken).ConfigureAwait(false);
+            ChatResponse response = await endpoint.GetResponseAsync(ProbeMessages(), ProbeOptions(), cancellationToken).ConfigureAwait(false);
             _health[index].RecordSuccess();
             result = new ProviderProbeResult(endpoint.Options.DisplayName, endpoint.Options.Model, ProviderProbeStatus.Reachable, Time.GetElapsedTime(started), null);
         }
@@ -479,6 +479,11 @@ public sealed partial class ModelChain : IChatClient
     }
 
     private const string ProbePrompt = "Reply with the single word: ok";
+
+    /// <summary>The probe, behind <see cref="ModelChainOptions.ProbeInstructions"/> when they are set.</summary>
+    private List<ChatMessage> ProbeMessages() => Options.ProbeInstructions is { Length: > 0 } instructions
+        ? [new ChatMessage(ChatRole.System, instructions), new ChatMessage(ChatRole.User, ProbePrompt)]
+        : [new ChatMessage(ChatRole.User, ProbePrompt)];
 
     private static ChatOptions ProbeOptions() => new() { MaxOutputTokens = 64 };
 

@@ -150,6 +150,14 @@ public sealed class ModelChainOptions
     /// </summary>
     public string? CrisisMessage { get; set; }
 
+    /// <summary>
+    /// A system message sent first in every health probe (<see cref="Chain.ModelChain.ProbeAsync"/>) and failover proof
+    /// (<see cref="Chain.ModelChain.ProveFailoverAsync"/>), so that no request reaches a model without it. Hermes.Sdk.Safety's
+    /// conscience text goes here (the seed sets it from <c>SOUL.md</c>): the soul leads every request, probes included.
+    /// Null sends the probe alone.
+    /// </summary>
+    public string? ProbeInstructions { get; set; }
+
     /// <summary>The models in order: primary first.</summary>
     public IReadOnlyList<ModelProviderOptions> Providers => Primary is null ? [.. Fallbacks] : [Primary, .. Fallbacks];
 
@@ -171,5 +179,6 @@ public sealed class ModelChainOptions
         target.MaxRetryDelay = MaxRetryDelay;
         target.RetryBeforeFailover = RetryBeforeFailover;
         target.CrisisMessage = CrisisMessage ?? target.CrisisMessage;
+        target.ProbeInstructions = ProbeInstructions ?? target.ProbeInstructions;
     }
 }
