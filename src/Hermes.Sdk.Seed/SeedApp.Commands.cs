@@ -270,7 +270,8 @@ public static partial class SeedApp
     {
         if (File.Exists(s.SoulPath) && config.Chain.ProbeInstructions is null)
         {
-            config.Chain.ProbeInstructions = Conscience.Load(new SafetyOptions { SoulPath = s.SoulPath, Locale = config.Locale }).SystemText;
+            // Not the pinned check: a probe is not a deployment, and doctor reports an unpinned or drifted soul itself.
+            config.Chain.ProbeInstructions = new Conscience(Soul.Load(s.SoulPath), CrisisLine.ForLocale(config.Locale)).SystemText;
         }
 
         return config.Chain;
