@@ -166,7 +166,7 @@ public sealed partial class SkillLibrary : IDisposable
             string folder = Path.Combine([target.Path, .. draft.Category is null ? Array.Empty<string>() : [draft.Category], draft.Name]);
             string path = Path.GetFullPath(Path.Combine(folder, FileName));
             string text = SkillWriter.Render(draft);
-            Skill skill = Checked(text, path, strict: true);
+            Skill skill = Checked(text, path);
             Directory.CreateDirectory(folder);
             Write(path, text);
             _catalog = null;
@@ -282,8 +282,7 @@ public sealed partial class SkillLibrary : IDisposable
             SkillSummary summary = Discover(cancellationToken).Skills.FirstOrDefault(s => s.Name == name) ?? throw NotFound(name);
             string before = await File.ReadAllTextAsync(summary.Path, cancellationToken).ConfigureAwait(false);
             string text = change(before);
-            Skill skill = Checked(text, summary.Path);
-            RefuseLostSections(before, text, summary.Path);
+            Skill skill = Checked(text, summary.Path, SectionsLacking(before, summary.Path));
             Write(summary.Path, text);
             _catalog = null;
             LogPatched(name, summary.Path);
@@ -295,39 +294,43 @@ public sealed partial class SkillLibrary : IDisposable
         }
     }
 
-    /// <summary>Parses text as the skill at <paramref name="path"/>; refuses it when it has errors.</summary>
+    /// <summary>
+    /// Parses text as the skill at <paramref name="path"/> (once, with the blueprint's sections required) and refuses it
+    /// when it has errors. A new skill (<paramref name="lackingBefore"/> null) must have all four sections. A changed one
+    /// may still lack the sections it lacked before (an imported skill), but never take away a section it had: that is
+    /// how a patch would quietly turn a maintained skill into an unmaintainable one.
+    /// </summary>
     /// <param name="text">The skill's new text.</param>
     /// <param name="path">Where it goes.</param>
-    /// <param name="strict">Whether the blueprint's sections are required (a skill the agent writes), not just advised (an imported one).</param>
-    private Skill Checked(string text, string path, bool strict = false)
+    /// <param name="lackingBefore">For a change, the sections the skill lacked before it (<see cref="SectionsLacking"/>); null for a new skill.</param>
+    private Skill Checked(string text, string path, HashSet<string>? lackingBefore = null)
     {
-        SkillValidationOptions validation = Validation();
-        validation.RequireBlueprintSections = strict;
-        SkillReadResult result = SkillParser.Parse(text, path, validation);
-        return result.IsValid ? result.Skill! : throw new SkillException($"refused: the skill at {path} would not be valid; nothing was written.", [.. result.Diagnostics.Where(d => d.Severity == ProblemSeverity.Error)]);
+        SkillReadResult result = SkillParser.Parse(text, path, Strict());
+        SourceProblem[] errors = [.. result.Diagnostics.Where(d => d.Severity == ProblemSeverity.Error && (lackingBefore is null || !IsSectionProblem(d)))];
+        if (result.Skill is null || errors.Length > 0)
+        {
+            throw new SkillException($"refused: the skill at {path} would not be valid; nothing was written.", errors);
+        }
+
+        SourceProblem[] lost = lackingBefore is null ? [] : [.. result.Diagnostics.Where(d => IsSectionProblem(d) && !lackingBefore.Contains(Section(d)))];
+        return lost.Length == 0 ? result.Skill : throw new SkillException($"refused: the change would remove or empty a section the skill at {path} has; nothing was written.", lost);
     }
 
-    /// <summary>
-    /// A change may leave an imported skill without the blueprint's sections, but never take away a section the skill
-    /// had: that is how a patch would quietly turn a maintained skill into an unmaintainable one.
-    /// </summary>
-    private void RefuseLostSections(string before, string after, string path)
+    /// <summary>The blueprint sections a skill's text lacks or leaves empty.</summary>
+    private HashSet<string> SectionsLacking(string text, string path) =>
+        [.. SkillParser.Parse(text, path, Strict()).Diagnostics.Where(IsSectionProblem).Select(Section)];
+
+    private SkillValidationOptions Strict()
     {
         SkillValidationOptions strict = Validation();
         strict.RequireBlueprintSections = true;
-        HashSet<string> lacking = [.. SectionProblems(before).Select(Section)];
-        SourceProblem[] lost = [.. SectionProblems(after).Where(p => !lacking.Contains(Section(p)))];
-        if (lost.Length > 0)
-        {
-            throw new SkillException($"refused: the change would remove or empty a section the skill at {path} has; nothing was written.", lost);
-        }
-
-        IEnumerable<SourceProblem> SectionProblems(string text) =>
-            SkillParser.Parse(text, path, strict).Diagnostics.Where(d => d.Code is "SKILL010" or "SKILL011");
-
-        // "no '## Steps' section", "the '## Steps' section is empty" → "Steps"
-        static string Section(SourceProblem problem) => problem.Message.Split('\'')[1];
+        return strict;
     }
+
+    private static bool IsSectionProblem(SourceProblem problem) => problem.Code is "SKILL010" or "SKILL011";
+
+    // "no '## Steps' section", "the '## Steps' section is empty" → "## Steps"
+    private static string Section(SourceProblem problem) => problem.Message.Split('\'')[1];
 
     /// <summary>The current version to .history/, then the new text written whole (temporary file, fsync, rename, fsync the folder).</summary>
     private void Write(string path, string text)
