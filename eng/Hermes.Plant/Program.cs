@@ -35,7 +35,16 @@ root.SetAction(async (parse, ct) =>
         : $"The lines marked 'needs you' are yours to do (its README walks them): cd {seed} && dotnet run -- doctor");
     return doctor.ExitCode is 0 or 1 ? 0 : doctor.ExitCode;
 });
-return await root.Parse(args).InvokeAsync();
+try
+{
+    return await root.Parse(args).InvokeAsync();
+}
+catch (Exception e) when (e is InvalidOperationException or IOException)
+{
+    // A step failed (its own output is in the message): say so plainly, without a stack trace.
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
 
 static string FindRepository()
 {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Hermes.Plant;
 
@@ -21,12 +22,12 @@ public sealed record SeedSpec(string Name, string Agent, string Role = "strategi
 public sealed record CommandResult(int ExitCode, string Output, string Error, TimeSpan Elapsed);
 
 /// <summary>
-/// Plants seeds from this repository's own packages, offline: packs the SDK and the templates into a local feed at a
+/// Plants seeds from this repository's own packages: packs the SDK and the templates into a local feed at a
 /// fresh version, installs the template package into a private hive (<c>--debug:custom-hive</c>), instantiates
-/// <c>hermes-seed</c>, and builds the seed with warnings as errors against that feed and the packages already restored
-/// on this machine. The README's main command and the template tests both drive it.
+/// <c>hermes-seed --feed</c>, and builds the seed with warnings as errors against that feed (and nuget.org for
+/// everything else). The README's main command and the template tests both drive it.
 /// </summary>
-public sealed class SeedPlanter
+public sealed partial class SeedPlanter
 {
     private readonly IProgress<string> _progress;
 
@@ -69,8 +70,26 @@ public sealed class SeedPlanter
         // these sources, and packing is the slowest step of planting.
         string version = "0.1.0-local." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
         Directory.CreateDirectory(Feed);
-        _progress.Report($"packing the SDK and templates {version} into {Feed}");
-        await RunCheckedAsync(RepositoryRoot, ["pack", Path.Combine(RepositoryRoot, "Hermes.Sdk.Packages.slnf"), "-c", "Release", $"-p:PackageVersion={version}", "-p:RunAnalyzers=false", "-o", Feed, "-nologo", "-v", "q"], cancellationToken).ConfigureAwait(false);
+        string filter = Path.Combine(RepositoryRoot, "Hermes.Sdk.Packages.slnf");
+        int total = CountProjects(filter);
+        _progress.Report($"packing {total} projects (the SDK and the templates) at {version} into {Feed}");
+        int packed = 0;
+        var compiled = new HashSet<string>(StringComparer.Ordinal);
+        void Progress(string line)
+        {
+            // dotnet pack's minimal output: "  Hermes.Sdk.Core -> /…/Hermes.Sdk.Core.dll" once a project is compiled,
+            // "Successfully created package '/…/Hermes.Sdk.Core.0.1.0-local.….nupkg'." once it is packed.
+            if (PackedLine().Match(line) is { Success: true } package)
+            {
+                _progress.Report($"packed {++packed} of {total}: {package.Groups["id"].Value}");
+            }
+            else if (CompiledLine().Match(line) is { Success: true } project && compiled.Add(project.Groups["project"].Value))
+            {
+                _progress.Report($"compiled {project.Groups["project"].Value}");
+            }
+        }
+
+        await RunCheckedAsync(RepositoryRoot, ["pack", filter, "-c", "Release", $"-p:PackageVersion={version}", "-p:RunAnalyzers=false", "-o", Feed, "-nologo", "-v", "minimal", "-tl:off"], cancellationToken, Progress).ConfigureAwait(false);
         Version = version;
         return version;
     }
@@ -84,7 +103,11 @@ public sealed class SeedPlanter
         await RunCheckedAsync(WorkDirectory, ["new", "install", package, "--debug:custom-hive", Hive], cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Instantiates <c>hermes-seed</c> and writes the offline NuGet set-up beside it.</summary>
+    /// <summary>
+    /// Instantiates <c>hermes-seed</c> with <c>--feed</c>, so the seed's own <c>nuget.config</c> takes the Hermes.Sdk
+    /// packages from <see cref="Feed"/> and everything else from nuget.org (already-restored packages are not
+    /// downloaded again).
+    /// </summary>
     /// <param name="spec">What to plant.</param>
     /// <param name="cancellationToken">Cancels it.</param>
     /// <returns>The seed's folder.</returns>
@@ -97,9 +120,8 @@ public sealed class SeedPlanter
             throw new IOException($"{directory} already exists; plant elsewhere or remove it first (nothing was overwritten).");
         }
 
-        WriteSeedsFolderSettings();
         _progress.Report($"dotnet new hermes-seed -n {spec.Name} --agent {spec.Agent} --role {spec.Role}");
-        List<string> args = ["new", "hermes-seed", "-n", spec.Name, "-o", directory, "--agent", spec.Agent, "--role", spec.Role, "--debug:custom-hive", Hive];
+        List<string> args = ["-n", spec.Name, "-o", directory, "--agent", spec.Agent, "--role", spec.Role, "--feed", Feed];
         if (spec.Fleet is { } fleet)
         {
             args.AddRange(["--fleet", fleet]);
@@ -115,9 +137,26 @@ public sealed class SeedPlanter
             args.Add("--nats");
         }
 
-        await RunCheckedAsync(SeedsDirectory, args, cancellationToken).ConfigureAwait(false);
-        File.WriteAllText(Path.Combine(directory, "nuget.config"), NuGetConfig());
+        CommandResult result = await NewSeedAsync(args, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet new hermes-seed failed with exit code {result.ExitCode}:{Environment.NewLine}{result.Output}{result.Error}");
+        }
+
         return directory;
+    }
+
+    /// <summary>
+    /// Runs <c>dotnet new hermes-seed</c> with the given options in <see cref="SeedsDirectory"/> against the private
+    /// hive, and returns what it did, failures included.
+    /// </summary>
+    /// <param name="args">The template's options (<c>-n</c>, <c>-o</c>, <c>--agent</c>, ...).</param>
+    /// <param name="cancellationToken">Cancels it.</param>
+    /// <returns>The result.</returns>
+    public Task<CommandResult> NewSeedAsync(IEnumerable<string> args, CancellationToken cancellationToken = default)
+    {
+        WriteSeedsFolderSettings();
+        return RunAsync(SeedsDirectory, ["new", "hermes-seed", .. args, "--debug:custom-hive", Hive], null, null, cancellationToken);
     }
 
     /// <summary>Builds a planted seed with warnings as errors.</summary>
@@ -125,7 +164,7 @@ public sealed class SeedPlanter
     /// <param name="cancellationToken">Cancels the build.</param>
     public async Task BuildAsync(string directory, CancellationToken cancellationToken = default)
     {
-        _progress.Report($"building {directory} (warnings as errors, offline)");
+        _progress.Report($"building {directory} (warnings as errors)");
         await RunCheckedAsync(directory, ["build", "-warnaserror", "-nologo", "-v", "q"], cancellationToken).ConfigureAwait(false);
     }
 
@@ -138,16 +177,17 @@ public sealed class SeedPlanter
     {
         string name = Path.GetFileName(directory);
         string dll = Path.Combine(directory, "bin", "Debug", "net10.0", name + ".dll");
-        return RunAsync(directory, [dll, .. args], environment, CancellationToken.None);
+        return RunAsync(directory, [dll, .. args], environment);
     }
 
     /// <summary>Runs <c>dotnet</c> with arguments (never secrets) and captures its output.</summary>
     /// <param name="workingDirectory">Where.</param>
     /// <param name="args">The arguments.</param>
     /// <param name="environment">Extra environment variables.</param>
+    /// <param name="onOutputLine">Called with each line of standard output as it arrives.</param>
     /// <param name="cancellationToken">Cancels it (the process is killed).</param>
     /// <returns>The result.</returns>
-    public static async Task<CommandResult> RunAsync(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, CancellationToken cancellationToken = default)
+    public static async Task<CommandResult> RunAsync(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, Action<string>? onOutputLine = null, CancellationToken cancellationToken = default)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in args)
@@ -166,7 +206,7 @@ public sealed class SeedPlanter
 
         var clock = Stopwatch.StartNew();
         using Process process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started.");
-        Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        Task<string> output = ReadLinesAsync(process.StandardOutput, onOutputLine, cancellationToken);
         Task<string> error = process.StandardError.ReadToEndAsync(cancellationToken);
         try
         {
@@ -181,40 +221,37 @@ public sealed class SeedPlanter
         return new CommandResult(process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false), clock.Elapsed);
     }
 
-    private static async Task RunCheckedAsync(string workingDirectory, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    private static async Task<string> ReadLinesAsync(StreamReader reader, Action<string>? onLine, CancellationToken cancellationToken)
     {
-        CommandResult result = await RunAsync(workingDirectory, args, null, cancellationToken).ConfigureAwait(false);
+        var all = new StringBuilder();
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            all.AppendLine(line);
+            onLine?.Invoke(line);
+        }
+
+        return all.ToString();
+    }
+
+    private static int CountProjects(string solutionFilter)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(solutionFilter));
+        return json.RootElement.GetProperty("solution").GetProperty("projects").GetArrayLength();
+    }
+
+    [GeneratedRegex(@"^\s*Successfully created package '.*[/\\](?<id>[A-Za-z.]+?)\.\d+\.\d+\.\d+[^/\\]*\.nupkg'")]
+    private static partial Regex PackedLine();
+
+    [GeneratedRegex(@"^\s+(?<project>[\w.]+) -> ")]
+    private static partial Regex CompiledLine();
+
+    private static async Task RunCheckedAsync(string workingDirectory, IReadOnlyList<string> args, CancellationToken cancellationToken, Action<string>? onOutputLine = null)
+    {
+        CommandResult result = await RunAsync(workingDirectory, args, null, onOutputLine, cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"dotnet {string.Join(' ', args)} failed with exit code {result.ExitCode} (in {workingDirectory}):{Environment.NewLine}{result.Output}{result.Error}");
         }
-    }
-
-    /// <summary>
-    /// Sources for an offline build: the local feed, and the packages this machine already restored (the SDK's own
-    /// dependencies). No network source; the mapping replaces any mapping of a nuget.config above the seed.
-    /// </summary>
-    private string NuGetConfig()
-    {
-        string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } custom
-            ? custom
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        return new StringBuilder()
-            .AppendLine("""<?xml version="1.0" encoding="utf-8"?>""")
-            .AppendLine("<!-- Written by Hermes.Plant: build offline from the locally packed Hermes.Sdk packages. -->")
-            .AppendLine("<configuration>")
-            .AppendLine("  <packageSources>")
-            .AppendLine("    <clear />")
-            .AppendLine(CultureInfo.InvariantCulture, $"""    <add key="hermes-local" value="{Feed}" />""")
-            .AppendLine(CultureInfo.InvariantCulture, $"""    <add key="restored-on-this-machine" value="{cache}" />""")
-            .AppendLine("  </packageSources>")
-            .AppendLine("  <packageSourceMapping>")
-            .AppendLine("    <clear />")
-            .AppendLine("    <packageSource key=\"hermes-local\"><package pattern=\"Hermes.Sdk.*\" /></packageSource>")
-            .AppendLine("    <packageSource key=\"restored-on-this-machine\"><package pattern=\"*\" /></packageSource>")
-            .AppendLine("  </packageSourceMapping>")
-            .AppendLine("</configuration>")
-            .ToString();
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ public sealed class PackedTemplates : IAsyncLifetime, IDisposable
     public void Dispose() => _work.Dispose();
 }
 
-/// <summary><c>dotnet new hermes-seed</c> for each role: instantiated, built with warnings as errors offline, and run.</summary>
+/// <summary><c>dotnet new hermes-seed</c> for each role: instantiated, planted from the local feed, built with warnings as errors, and run.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class TemplateTests(PackedTemplates packed) : IClassFixture<PackedTemplates>
 {
@@ -34,7 +34,7 @@ public sealed class TemplateTests(PackedTemplates packed) : IClassFixture<Packed
     [InlineData("Timmy", "timmy", "strategist", false)]
     [InlineData("Builder", "builder", "worker", true)]
     [InlineData("Wolf1", "wolf-1", "wolf", false)]
-    public async Task Each_role_plants_builds_offline_and_its_doctor_identity_and_skills_commands_answer_in_json(string name, string agent, string role, bool nats)
+    public async Task Each_role_plants_from_the_local_feed_builds_and_its_doctor_identity_and_skills_commands_answer_in_json(string name, string agent, string role, bool nats)
     {
         SeedPlanter planter = packed.Planter;
         string seed = await planter.InstantiateAsync(new SeedSpec(name, agent, role, Fleet: "timmy", GiteaUrl: "http://127.0.0.1:9", Nats: nats));
@@ -93,5 +93,54 @@ public sealed class TemplateTests(PackedTemplates packed) : IClassFixture<Packed
             Assert.True(json.RootElement.GetProperty("valid").GetBoolean());
             Assert.Equal(1, json.RootElement.GetProperty("skills").GetInt32());
         }
+    }
+
+    [Theory]
+    [InlineData("Bad.Seed", null, null, null, null, "The agent's name is 1 to 64 lower-case letters")]
+    [InlineData("Seed1", "Bad Name!", null, null, null, "The agent's name is 1 to 64 lower-case letters")]
+    [InlineData("Seed2", "_leading-underscore", null, null, null, "starting with a letter or digit")]
+    [InlineData("Seed3", "ok", "Fleet One", null, null, "A fleet's name follows the agent's rule")]
+    [InlineData("Seed4", "ok", null, "ftp://x", null, "--gitea-url takes the fleet's Gitea as an absolute http:// or https:// URL")]
+    [InlineData("Seed5", "ok", null, "localhost:3000", null, "--gitea-url takes the fleet's Gitea as an absolute http:// or https:// URL")]
+    [InlineData("Seed6", "ok", null, null, "relative/feed", "--feed takes the absolute path of a folder of Hermes.Sdk packages")]
+    public async Task Invalid_options_are_refused_at_dotnet_new_time_with_the_rule_and_nothing_planted(string name, string? agent, string? fleet, string? giteaUrl, string? feed, string rule)
+    {
+        string directory = Path.Combine(packed.Planter.SeedsDirectory, "refused", name);
+        List<string> args = ["-n", name, "-o", directory];
+        foreach ((string option, string? value) in new[] { ("--agent", agent), ("--fleet", fleet), ("--gitea-url", giteaUrl), ("--feed", feed) })
+        {
+            if (value is not null)
+            {
+                args.AddRange([option, value]);
+            }
+        }
+
+        CommandResult result = await packed.Planter.NewSeedAsync(args);
+
+        Assert.True(result.ExitCode != 0, result.Output + result.Error);
+        Assert.Contains(rule, result.Output, StringComparison.Ordinal);
+        Assert.Contains("Nothing was planted", result.Output, StringComparison.Ordinal);
+        Assert.Empty(Directory.Exists(directory) ? Directory.GetFileSystemEntries(directory) : []);
+    }
+
+    [Fact]
+    public async Task A_seed_planted_with_feed_restores_the_sdk_from_that_folder_with_an_empty_nuget_cache()
+    {
+        SeedPlanter planter = packed.Planter;
+        string seed = await planter.InstantiateAsync(new SeedSpec("FeedSeed", "feed-seed"));
+
+        string config = File.ReadAllText(Path.Combine(seed, "nuget.config"));
+        Assert.Contains($"<add key=\"hermes-local\" value=\"{planter.Feed}\" />", config, StringComparison.Ordinal);
+
+        // A newcomer's machine: nothing restored yet. Hermes.Sdk.* can only come from the feed (source mapping), the
+        // rest from nuget.org; the packages' own metadata records where each came from.
+        using var cache = new TempDirectory();
+        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = cache.Path };
+        CommandResult restore = await SeedPlanter.RunAsync(seed, ["restore", "-nologo"], environment);
+        Assert.True(restore.ExitCode == 0, restore.Output + restore.Error);
+
+        string metadata = Path.Combine(cache.Path, "hermes.sdk.seed", planter.Version!.ToLowerInvariant(), ".nupkg.metadata");
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(metadata));
+        Assert.Equal(planter.Feed, json.RootElement.GetProperty("source").GetString());
     }
 }
