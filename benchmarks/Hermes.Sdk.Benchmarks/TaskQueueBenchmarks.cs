@@ -148,7 +148,7 @@ public class TaskQueueBenchmarks
             Owner = Owner,
             Repo = _repo,
             Agent = $"wolf-{i + 1}",
-            AssignOnClaim = assignOnClaim,
+            AssignOnStart = assignOnClaim,
         })))];
         Task.WhenAll(_queues.Select(q => q.InitializeAsync())).GetAwaiter().GetResult();
     }

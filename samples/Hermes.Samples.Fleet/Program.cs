@@ -42,11 +42,16 @@ root.SetAction(async (parse, ct) =>
     await using GiteaTestServer forge = await GiteaTestServer.StartAsync();
     forge.AddUser("timmy", "timmy-password");
     forge.AddRepo("timmy", "timmy-workspace");
-    Environment.SetEnvironmentVariable("SAMPLE_TIMMY_TOKEN", forge.AddToken("timmy", "write:issue"));
+    Environment.SetEnvironmentVariable("SAMPLE_TIMMY_TOKEN", forge.AddToken("timmy", "write:issue", "write:repository", "read:user"));
     Environment.SetEnvironmentVariable("SAMPLE_ADMIN_TOKEN", forge.AddToken("root", "write:admin"));
     using GiteaClient admin = GiteaClient.Create(new GiteaClientOptions { BaseUrl = forge.BaseUrl, TokenEnvironmentVariable = "SAMPLE_ADMIN_TOKEN" }, logging);
     GiteaAccessToken wolfToken = await admin.SpawnAgentAccountAsync("wolf-1", "wolf-1@local", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)), ["write:issue", "read:repository", "read:user"], ct);
     Environment.SetEnvironmentVariable("SAMPLE_WOLF_TOKEN", wolfToken.Sha1);
+    using (GiteaClient owner = GiteaClient.Create(new GiteaClientOptions { BaseUrl = forge.BaseUrl, TokenEnvironmentVariable = "SAMPLE_TIMMY_TOKEN" }, logging))
+    {
+        await owner.Api.AddCollaboratorAsync("timmy", "timmy-workspace", "wolf-1", new AddCollaboratorOption { Permission = "write" }, ct); // the wolf works timmy's queue
+    }
+
     Console.WriteLine($"Gitea on {forge.BaseUrl}: repository timmy/timmy-workspace, users timmy and wolf-1 (own tokens)");
 
     // The wolf: its chain behind the conscience, its task queue, its place on the bus.

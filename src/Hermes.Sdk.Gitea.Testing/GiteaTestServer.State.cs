@@ -11,8 +11,14 @@ public enum TestMergeability
     /// <summary>Gitea is still computing mergeability: 405 "Please try again later".</summary>
     Checking,
 
-    /// <summary>It conflicts with its base: 409.</summary>
+    /// <summary>
+    /// Gitea's background check found a conflict: the pull request shows <c>mergeable: false</c>, and a merge attempt
+    /// answers 405 "Please try again later" like <see cref="Checking"/> (services/pull/check.go:164-165).
+    /// </summary>
     Conflict,
+
+    /// <summary>The check had passed, but the merge itself meets a conflict: 409 with Gitea's Go error struct as the body.</summary>
+    ConflictWhileMerging,
 }
 
 public sealed partial class GiteaTestServer
@@ -51,15 +57,19 @@ public sealed partial class GiteaTestServer
         }
     }
 
-    /// <summary>Creates a repository directly (no HTTP).</summary>
+    /// <summary>
+    /// Creates a repository directly (no HTTP). Its owner (when a user) and site admins administer it; others need
+    /// <see cref="AddCollaborator"/> to write, and cannot even see it when it is private.
+    /// </summary>
     /// <param name="owner">Owner (a user or organisation name).</param>
     /// <param name="name">Name.</param>
+    /// <param name="isPrivate">Private: invisible (404) to anyone without access.</param>
     /// <returns>The repository.</returns>
-    public GiteaRepository AddRepo(string owner, string name)
+    public GiteaRepository AddRepo(string owner, string name, bool isPrivate = false)
     {
         lock (_gate)
         {
-            return CreateRepo(owner, name, null, isPrivate: false).Repository;
+            return CreateRepo(owner, name, null, isPrivate).Repository;
         }
     }
 
@@ -209,13 +219,16 @@ public sealed partial class GiteaTestServer
 
     private long NextId() => ++_nextId;
 
+    /// <summary>The next id for a timeline row: one allocated when the request arrived (ids before the lock), or a fresh one.</summary>
+    private long NextEventId() => _reservedIds.Value is { Count: > 0 } reserved ? reserved.Dequeue() : NextId();
+
     /// <summary>Records a timeline event (caller holds the gate) and marks the issue updated, as Gitea does.</summary>
     private void RecordEvent(IssueState issue, GiteaUser doer, string type, GiteaLabel? label = null, bool added = true, GiteaUser? assignee = null, long? id = null, string? body = null)
     {
         DateTimeOffset now = DateTimeOffset.UtcNow;
         issue.Timeline.Add(new GiteaTimelineEvent
         {
-            Id = id ?? NextId(),
+            Id = id ?? NextEventId(),
             Type = type,
             Body = type == "label" ? (added ? GiteaTimelineEvent.LabelAdded : string.Empty) : body ?? string.Empty,
             User = doer,
@@ -291,6 +304,8 @@ public sealed partial class GiteaTestServer
         public Dictionary<long, PullState> Pulls { get; } = [];
 
         public Dictionary<string, List<GiteaCommitStatus>> Statuses { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, GiteaTestAccess> Collaborators { get; } = new(StringComparer.OrdinalIgnoreCase);
     }
 
     private sealed class IssueState
@@ -302,6 +317,9 @@ public sealed partial class GiteaTestServer
         public required string Title { get; set; }
 
         public string? Body { get; set; }
+
+        /// <summary>Grows with every change of the body (Gitea 1.26's content_version).</summary>
+        public int ContentVersion { get; set; }
 
         public string State { get; set; } = "open";
 

@@ -15,12 +15,16 @@ using Microsoft.Extensions.Logging;
 namespace Hermes.Sdk.Gitea.Testing;
 
 /// <summary>
-/// An in-memory server that answers the subset of Gitea's API (v1.26) the Hermes client uses, with Gitea's semantics:
-/// per-repository issue numbers distinct from global ids, labels by name or id (unknown ones silently dropped),
-/// exclusive scoped labels, assignees replaced as a set, edits answering 201, pull-request merges answering 405
-/// ("Please try again later", or an empty message when already merged) and 409 (conflict, head out of date), paging with
-/// <c>Link</c> and <c>X-Total-Count</c> and the real maximum page size (50), token and Basic auth, admin-only endpoints
-/// and Basic-only token creation. It binds 127.0.0.1 on an ephemeral port.
+/// An in-memory server that answers the subset of Gitea's API the Hermes client uses the way Gitea 1.26.1 does, row by
+/// row of a reading of Gitea's source (<c>tests/specs/gitea-fidelity.md</c>): per-repository issue numbers distinct
+/// from global ids; labels by name or id, unknown ones silently dropped, duplicate names allowed; the issue list's
+/// label filter ALL-of (and no filter at all when every name is unknown); assignees replaced as a set (an unknown user
+/// is a 500); edits answering 201 and, from 1.26, the <c>content_version</c> compare-and-swap; merges answering 405
+/// ("The PR is already merged", "Please try again later" while checking or after a conflict was found) and 409; paging
+/// with <c>X-Total-Count</c> and, where Gitea sends it, <c>Link</c> (the timeline's count is of its page); token
+/// scopes, collaborators and private repositories; Basic-only token creation with scopes required. It binds 127.0.0.1
+/// on an ephemeral port. <see cref="GiteaTestServerOptions"/> chooses the release played and how timeline ids relate
+/// to commit order.
 /// </summary>
 public sealed partial class GiteaTestServer : IAsyncDisposable
 {
@@ -30,17 +34,31 @@ public sealed partial class GiteaTestServer : IAsyncDisposable
     /// <summary>Gitea's default page size.</summary>
     public const int DefaultPagingNum = 30;
 
+    private readonly GiteaTestServerOptions _options;
+    private readonly AsyncLocal<Queue<long>?> _reservedIds = new();
+
+    private GiteaTestServer(GiteaTestServerOptions options) => _options = options;
+
     private WebApplication? _app;
 
     /// <summary>The root address (<c>http://127.0.0.1:port/</c>); the API is under <c>api/v1</c>.</summary>
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
 
-    /// <summary>Starts a server with one site admin (<c>root</c>).</summary>
-    /// <param name="adminPassword">The admin's password.</param>
+    /// <summary>The options the server runs with.</summary>
+    public GiteaTestServerOptions Options => _options;
+
+    /// <summary>Starts a server playing Gitea 1.26 on SQLite, with one site admin (<c>root</c>, password <c>root-password</c>).</summary>
     /// <returns>The running server.</returns>
-    public static async Task<GiteaTestServer> StartAsync(string adminPassword = "root-password")
+    public static Task<GiteaTestServer> StartAsync() => StartAsync(new GiteaTestServerOptions());
+
+    /// <summary>Starts a server with one site admin (<c>root</c>).</summary>
+    /// <param name="options">The release played, the timeline's id order, the admin's password and an optional hook before each request is applied.</param>
+    /// <returns>The running server.</returns>
+    public static async Task<GiteaTestServer> StartAsync(GiteaTestServerOptions options)
     {
-        var server = new GiteaTestServer();
+        ArgumentNullException.ThrowIfNull(options);
+        string adminPassword = options.AdminPassword;
+        var server = new GiteaTestServer(options);
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
@@ -98,35 +116,77 @@ public sealed partial class GiteaTestServer : IAsyncDisposable
             return;
         }
 
-        (UserState? user, bool basic) = Authenticate(context.Request.Headers.Authorization.ToString());
-        if (user is null)
+        string header = context.Request.Headers.Authorization.ToString();
+        (UserState? user, IReadOnlyList<string>? scopes, bool basic) = Authenticate(header);
+        bool write = !HttpMethods.IsGet(method);
+        if (user is null && header.Length > 0)
+        {
+            await WriteErrorAsync(context, 401, "invalid username, password or token").ConfigureAwait(false);
+            return;
+        }
+
+        // Anonymous: only reads of repositories (public ones, checked with the repository).
+        if (user is null && (write || !path.StartsWith("/api/v1/repos/", StringComparison.Ordinal)))
         {
             await WriteErrorAsync(context, 401, "token is required").ConfigureAwait(false);
             return;
         }
 
-        if (user.MustChangePassword)
+        if (user is { MustChangePassword: true })
         {
             await WriteErrorAsync(context, 403, "You must change your password. Change it at: /user/change_password").ConfigureAwait(false);
             return;
         }
 
+        // Token creation is Basic-only and needs no scope; every other route needs a scope of its category.
+        string category = Category(path);
+        bool tokenRoute = path.StartsWith("/api/v1/users/", StringComparison.Ordinal) && path.Contains("/tokens", StringComparison.Ordinal);
+        if (scopes is not null && !tokenRoute && !ScopeAllows(scopes, category, write))
+        {
+            string needed = $"{(write ? "write" : "read")}:{category}";
+            await WriteErrorAsync(context, 403, $"token does not have at least one of required scope(s), required=[{needed}], token scope={string.Join(',', scopes)}").ConfigureAwait(false);
+            return;
+        }
+
         context.Items[CallerKey] = user;
         context.Items[BasicKey] = basic;
+        context.Items[ScopesKey] = scopes;
+        if (write && _options.TimelineIds == TimelineIdOrder.AllocatedBeforeLock)
+        {
+            // The database allocates the timeline rows' ids on insert, before the issue row is locked.
+            lock (_gate)
+            {
+                var ids = new Queue<long>();
+                for (int i = 0; i < 16; i++)
+                {
+                    ids.Enqueue(NextId());
+                }
+
+                _reservedIds.Value = ids;
+            }
+        }
+
+        if (_options.BeforeCommitAsync is { } hold)
+        {
+            await hold(new GiteaTestRequest(method, path, user?.User.Login), context.RequestAborted).ConfigureAwait(false);
+        }
+
         await next().ConfigureAwait(false);
     }
 
     private const string CallerKey = "hermes.caller";
     private const string BasicKey = "hermes.basic";
+    private const string ScopesKey = "hermes.scopes";
 
-    private (UserState? User, bool Basic) Authenticate(string header)
+    /// <summary>The user, the token's scopes (null for Basic auth, which is not scoped) and whether it was Basic.</summary>
+    private (UserState? User, IReadOnlyList<string>? Scopes, bool Basic) Authenticate(string header)
     {
         lock (_gate)
         {
             if (header.StartsWith("token ", StringComparison.OrdinalIgnoreCase) || header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             {
                 string secret = header[(header.IndexOf(' ', StringComparison.Ordinal) + 1)..].Trim();
-                return _tokens.TryGetValue(secret, out TokenState? token) ? (_users[token.Login], false) : (null, false);
+                return _tokens.TryGetValue(secret, out TokenState? token) ? (_users[token.Login], token.Token.Scopes ?? [], false) : (null, null, false);
             }
 
             if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
@@ -138,18 +198,20 @@ public sealed partial class GiteaTestServer : IAsyncDisposable
                 }
                 catch (FormatException)
                 {
-                    return (null, true);
+                    return (null, null, true);
                 }
 
                 int colon = decoded.IndexOf(':', StringComparison.Ordinal);
-                return colon > 0 && _users.TryGetValue(decoded[..colon], out UserState? user) && user.Password == decoded[(colon + 1)..] ? (user, true) : (null, true);
+                return colon > 0 && _users.TryGetValue(decoded[..colon], out UserState? user) && user.Password == decoded[(colon + 1)..] ? (user, null, true) : (null, null, true);
             }
 
-            return (null, false);
+            return (null, null, false);
         }
     }
 
-    private static UserState Caller(HttpContext context) => (UserState)context.Items[CallerKey]!;
+    private static UserState Caller(HttpContext context) => CallerOrNull(context) ?? throw new InvalidOperationException("This route needs a signed-in caller.");
+
+    private static UserState? CallerOrNull(HttpContext context) => context.Items[CallerKey] as UserState;
 
     private static Task WriteErrorAsync(HttpContext context, int status, string message)
     {
@@ -164,76 +226,19 @@ public sealed partial class GiteaTestServer : IAsyncDisposable
         await JsonSerializer.SerializeAsync(context.Response.Body, value, type, context.RequestAborted).ConfigureAwait(false);
     }
 
+    /// <summary>Request bodies are read as Go's encoding/json reads them: keys match case-insensitively.</summary>
+    private static readonly GiteaJsonContext ReadContext = new(new JsonSerializerOptions(GiteaJsonContext.Default.Options) { PropertyNameCaseInsensitive = true });
+
     private static async Task<T?> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> type)
     {
         try
         {
-            return await JsonSerializer.DeserializeAsync(context.Request.Body, type, context.RequestAborted).ConfigureAwait(false);
+            var lenient = (JsonTypeInfo<T>)ReadContext.GetTypeInfo(type.Type)!;
+            return await JsonSerializer.DeserializeAsync(context.Request.Body, lenient, context.RequestAborted).ConfigureAwait(false);
         }
         catch (JsonException)
         {
             return default;
         }
-    }
-
-    /// <summary>Writes one page of <paramref name="all"/> with Gitea's headers.</summary>
-    private static Task WritePageAsync<T>(HttpContext context, IReadOnlyList<T> all, JsonTypeInfo<List<T>> type) =>
-        WritePageAsync(context, PageOf(context, all, item => item), all.Count, type);
-
-    /// <summary>The request's page of <paramref name="all"/> (page and limit as Gitea reads them), projected item by item — only the page is.</summary>
-    private static List<T> PageOf<TSource, T>(HttpContext context, IEnumerable<TSource> all, Func<TSource, T> project)
-    {
-        (int skip, int limit) = Window(context);
-        return [.. all.Skip(skip).Take(limit).Select(project)];
-    }
-
-    /// <summary>The request's page as items to skip and items to take.</summary>
-    private static (int Skip, int Limit) Window(HttpContext context)
-    {
-        (int page, int limit) = Paging(context);
-        return ((int)Math.Min(int.MaxValue, (long)(page - 1) * limit), limit);
-    }
-
-    private static (int Page, int Limit) Paging(HttpContext context)
-    {
-        int page = int.TryParse(context.Request.Query["page"], CultureInfo.InvariantCulture, out int p) && p > 0 ? p : 1;
-        int limit = int.TryParse(context.Request.Query["limit"], CultureInfo.InvariantCulture, out int l) ? l : 0;
-        return (page, limit <= 0 ? DefaultPagingNum : Math.Min(limit, MaxResponseItems)); // silently clamped, as Gitea does
-    }
-
-    /// <summary>Writes one page with Gitea's headers: X-Total-Count (of <paramref name="total"/>) and Link (next, last, first, prev).</summary>
-    private static Task WritePageAsync<T>(HttpContext context, List<T> items, int total, JsonTypeInfo<List<T>> type)
-    {
-        (int page, int limit) = Paging(context);
-        int last = Math.Max(1, (total + limit - 1) / limit);
-        context.Response.Headers["X-Total-Count"] = total.ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers.AccessControlExposeHeaders = "X-Total-Count, Link";
-        var links = new List<string>();
-        string Url(int n)
-        {
-            var query = context.Request.Query.Where(q => q.Key is not ("page" or "limit")).Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}").ToList();
-            query.Add($"limit={limit}");
-            query.Add($"page={n}");
-            return $"<{context.Request.Scheme}://{context.Request.Host}{context.Request.Path}?{string.Join('&', query)}>";
-        }
-
-        if (page < last)
-        {
-            links.Add($"{Url(page + 1)}; rel=\"next\"");
-            links.Add($"{Url(last)}; rel=\"last\"");
-        }
-
-        if (page > 1)
-        {
-            links.Add($"{Url(1)}; rel=\"first\"");
-            links.Add($"{Url(page - 1)}; rel=\"prev\"");
-        }
-
-        if (links.Count > 0)
-        {
-            context.Response.Headers.Link = string.Join(',', links);
-        }
-
-        return WriteJsonAsync(context, items, type);
     }
 }

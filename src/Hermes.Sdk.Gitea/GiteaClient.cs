@@ -18,7 +18,7 @@ public enum GiteaMergeOutcome
     /// <summary>This call merged it.</summary>
     Merged,
 
-    /// <summary>It was already merged (Gitea's empty-message 405, confirmed).</summary>
+    /// <summary>It was already merged (Gitea's already-merged 405 of 1.24, 1.25 or 1.26, confirmed by <c>GET …/merge</c>).</summary>
     AlreadyMerged,
 }
 
@@ -120,9 +120,13 @@ public sealed partial class GiteaClient : IDisposable
     public IAsyncEnumerable<GiteaLabel> ListLabelsAsync(string owner, string repo, CancellationToken cancellationToken = default) =>
         PageAsync((page, limit, ct) => Api.ListLabelsAsync(owner, repo, page, limit, ct), cancellationToken);
 
-    /// <summary>Every comment and event on an issue, oldest first (ids increase in the forge's order).</summary>
+    /// <summary>
+    /// Every comment and event on an issue, in Gitea's order (created second, then id). The timeline is paged until a
+    /// page comes back empty: Gitea sends no <c>Link</c> here, its <c>X-Total-Count</c> counts only the page
+    /// (routers/api/v1/repo/issue_comment.go:209), and code comments are filtered out, so a page can be short mid-list.
+    /// </summary>
     public IAsyncEnumerable<GiteaTimelineEvent> ListTimelineAsync(string owner, string repo, long index, CancellationToken cancellationToken = default) =>
-        PageAsync((page, limit, ct) => Api.ListTimelineAsync(owner, repo, index, page, limit, ct), cancellationToken);
+        PageAsync((page, limit, ct) => Api.ListTimelineAsync(owner, repo, index, page, limit, ct), cancellationToken, untilEmptyPage: true);
 
     /// <summary>Every pull request in a state.</summary>
     public IAsyncEnumerable<GiteaPullRequest> ListPullRequestsAsync(string owner, string repo, string state = "open", CancellationToken cancellationToken = default) =>
@@ -172,9 +176,13 @@ public sealed partial class GiteaClient : IDisposable
     }
 
     /// <summary>
-    /// Merges a pull request. Waits out Gitea's background mergeability check (405 "try again later") with bounded
-    /// backoff, and treats the empty-message 405 as success once <c>GET …/merge</c> confirms it is merged. Pass the head
-    /// SHA you reviewed: if the head moved, Gitea refuses with 409 (<see cref="GiteaConflictException"/>).
+    /// Merges a pull request. Gitea answers 405 "Please try again later" both while it checks mergeability and once its
+    /// check found a conflict (and <c>mergeable</c> is false in both), so this waits with bounded backoff, confirms on each
+    /// such answer that nobody merged it meanwhile, and then reports it as not mergeable
+    /// (<see cref="GiteaNotMergeableException"/>) instead of retrying on. The already-merged answer of 1.24 (empty), 1.25
+    /// and 1.26 ("The PR is already merged") is success once <c>GET …/merge</c> confirms it. Pass the head SHA you
+    /// reviewed: if the head moved, or the merge itself meets a conflict, Gitea refuses with 409
+    /// (<see cref="GiteaConflictException"/>).
     /// </summary>
     /// <param name="owner">Owner.</param>
     /// <param name="repo">Repository.</param>
@@ -194,8 +202,18 @@ public sealed partial class GiteaClient : IDisposable
                 await Api.MergePullRequestAsync(owner, repo, index, option, cancellationToken).ConfigureAwait(false);
                 return GiteaMergeOutcome.Merged;
             }
-            catch (GiteaNotMergeableException ex) when (ex.IsTryAgainLater && attempt < _options.MaxRetries)
+            catch (GiteaNotMergeableException ex) when (ex.IsTryAgainLater)
             {
+                if (await IsMergedAsync(owner, repo, index, cancellationToken).ConfigureAwait(false))
+                {
+                    return GiteaMergeOutcome.AlreadyMerged;
+                }
+
+                if (attempt >= _options.MaxRetries)
+                {
+                    throw new GiteaNotMergeableException(ex.StatusCode, ex.Method, ex.Path, $"{ex.GiteaMessage} (still not mergeable after {attempt + 1} attempts: it conflicts with its base, or Gitea's check has not finished)");
+                }
+
                 LogMergeNotReady(owner, repo, index, delay);
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 delay *= 2;
@@ -288,8 +306,12 @@ public sealed partial class GiteaClient : IDisposable
     /// <inheritdoc />
     public void Dispose() => _owned?.Dispose();
 
-    /// <summary>Follows Gitea's paging: asks for the server's maximum page size, then follows <c>rel="next"</c>.</summary>
-    private async IAsyncEnumerable<T> PageAsync<T>(Func<int, int, CancellationToken, Task<IApiResponse<List<T>>>> fetch, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Follows Gitea's paging: asks for the server's maximum page size, then follows <c>rel="next"</c>; without a
+    /// <c>Link</c>, a short page or the total count ends it — or, for <paramref name="untilEmptyPage"/> lists whose
+    /// count is of the page, only an empty page.
+    /// </summary>
+    private async IAsyncEnumerable<T> PageAsync<T>(Func<int, int, CancellationToken, Task<IApiResponse<List<T>>>> fetch, [EnumeratorCancellation] CancellationToken cancellationToken, bool untilEmptyPage = false)
     {
         int limit = await MaxPageSizeAsync(cancellationToken).ConfigureAwait(false);
         int page = 1;
@@ -315,7 +337,7 @@ public sealed partial class GiteaClient : IDisposable
             }
 
             // No Link header (an old server or a proxy that strips it): a short page or the total count ends it.
-            if (current.HasLink || current.Items.Count < limit || (current.TotalCount is { } t && seen >= t))
+            if (!untilEmptyPage && (current.HasLink || current.Items.Count < limit || (current.TotalCount is { } t && seen >= t)))
             {
                 yield break;
             }

@@ -64,17 +64,21 @@ public sealed class GiteaNotFoundException(HttpStatusCode statusCode, string met
     : GiteaException(statusCode, method, path, giteaMessage);
 
 /// <summary>
-/// 405 on merge: not mergeable now. <see cref="IsTryAgainLater"/> means Gitea is still computing mergeability (transient);
-/// an empty message usually means "already merged".
+/// 405 on merge: not mergeable now. <see cref="IsTryAgainLater"/> is Gitea's answer for any status but mergeable — still
+/// checking (transient) or a conflict its check already found (services/pull/check.go:164-165 at v1.26.1);
+/// <see cref="MayBeAlreadyMerged"/> is the already-merged answer of each release.
 /// </summary>
 public sealed class GiteaNotMergeableException(HttpStatusCode statusCode, string method, string path, string? giteaMessage)
     : GiteaException(statusCode, method, path, giteaMessage)
 {
-    /// <summary>Gitea is still checking mergeability ("Please try again later"): retry with backoff.</summary>
+    /// <summary>"Please try again later": Gitea is checking mergeability, or found a conflict.</summary>
     public bool IsTryAgainLater => GiteaMessage?.Contains("try again later", StringComparison.OrdinalIgnoreCase) == true;
 
-    /// <summary>The empty-message 405 that Gitea returns for an already-merged pull request.</summary>
-    public bool MayBeAlreadyMerged => string.IsNullOrWhiteSpace(GiteaMessage);
+    /// <summary>
+    /// Gitea's already-merged answer: "The PR is already merged" from 1.25 (routers/api/v1/repo/pull.go:974), an empty
+    /// message in 1.24, "PR already merged" before.
+    /// </summary>
+    public bool MayBeAlreadyMerged => string.IsNullOrWhiteSpace(GiteaMessage) || GiteaMessage.Contains("already merged", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>409: a conflict (merge conflict, head out of date, duplicate).</summary>

@@ -30,6 +30,7 @@ namespace Hermes.Sdk.Gitea;
 [JsonSerializable(typeof(GiteaApiError))]
 [JsonSerializable(typeof(CreateIssueOption))]
 [JsonSerializable(typeof(EditIssueOption))]
+[JsonSerializable(typeof(AddCollaboratorOption))]
 [JsonSerializable(typeof(IssueLabelIdsOption))]
 [JsonSerializable(typeof(IssueLabelNamesOption))]
 [JsonSerializable(typeof(CreateLabelOption))]

@@ -119,6 +119,10 @@ public interface IGiteaApi
     [Put("/repos/{owner}/{repo}/issues/{index}/labels")]
     Task<List<GiteaLabel>> ReplaceIssueLabelsAsync(string owner, string repo, long index, [Body] IssueLabelIdsOption body, CancellationToken cancellationToken = default);
 
+    /// <summary>Makes a user a collaborator with a permission (repository admins only; 204).</summary>
+    [Put("/repos/{owner}/{repo}/collaborators/{collaborator}")]
+    Task AddCollaboratorAsync(string owner, string repo, string collaborator, [Body] AddCollaboratorOption body, CancellationToken cancellationToken = default);
+
     /// <summary>Removes one label (by id) from an issue.</summary>
     [Delete("/repos/{owner}/{repo}/issues/{index}/labels/{id}")]
     Task RemoveIssueLabelAsync(string owner, string repo, long index, long id, CancellationToken cancellationToken = default);

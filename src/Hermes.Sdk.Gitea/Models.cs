@@ -151,6 +151,12 @@ public sealed record GiteaIssue
 
     /// <summary>Web address.</summary>
     public string? HtmlUrl { get; init; }
+
+    /// <summary>
+    /// The body's version (Gitea 1.26+; null before): it grows with every change of the body, and an edit that names it
+    /// (<see cref="EditIssueOption.ContentVersion"/>) is refused with 409 when the body changed since.
+    /// </summary>
+    public int? ContentVersion { get; init; }
 }
 
 /// <summary>A comment on an issue or pull request.</summary>
@@ -178,7 +184,8 @@ public sealed record GiteaComment
 
 /// <summary>
 /// One entry of an issue's timeline: comments and events (label added or removed, assignees changed, closed, …) share
-/// Gitea's comment table, so their ids are one increasing sequence — the forge's own ordering of what happened.
+/// Gitea's comment table, so their ids are one sequence. The ids are allocated when a row is inserted, which on MySQL
+/// and PostgreSQL is before the write takes the issue's lock: they are not the order writes committed.
 /// </summary>
 [GiteaSchema("TimelineComment")]
 public sealed record GiteaTimelineEvent
@@ -186,7 +193,7 @@ public sealed record GiteaTimelineEvent
     /// <summary>The label event's <see cref="Body"/> when the label was added (Gitea stores "1"; removal stores "").</summary>
     public const string LabelAdded = "1";
 
-    /// <summary>Global id, increasing in the order the forge recorded the events.</summary>
+    /// <summary>Global id, increasing in the order rows were inserted (not necessarily committed).</summary>
     public long Id { get; init; }
 
     /// <summary>The kind: <c>comment</c>, <c>label</c>, <c>assignees</c>, <c>close</c>, <c>reopen</c>, …</summary>

@@ -37,6 +37,12 @@ public sealed record EditIssueOption
 
     /// <summary>The whole new assignee set.</summary>
     public IReadOnlyList<string>? Assignees { get; init; }
+
+    /// <summary>
+    /// Gitea 1.26+: with <see cref="Body"/>, the <see cref="GiteaIssue.ContentVersion"/> this edit was based on — the
+    /// body is replaced only if it is still that version, otherwise 409 (a compare-and-swap). Ignored before 1.26.
+    /// </summary>
+    public int? ContentVersion { get; init; }
 }
 
 /// <summary>Adds or replaces issue labels by id.</summary>
@@ -265,4 +271,12 @@ public sealed record CreateRepoOption
 
     /// <summary>Default branch.</summary>
     public string? DefaultBranch { get; init; }
+}
+
+/// <summary>Grants a user a permission on a repository (as a collaborator).</summary>
+[GiteaSchema("AddCollaboratorOption")]
+public sealed record AddCollaboratorOption
+{
+    /// <summary><c>read</c>, <c>write</c> or <c>admin</c>.</summary>
+    public string? Permission { get; init; }
 }

@@ -72,6 +72,11 @@ public static partial class SeedApp
         AtomicFile.CreateOwnerOnlyDirectory(Path.GetDirectoryName(tokenFile)!);
         AtomicFile.CreateNew(tokenFile, System.Text.Encoding.UTF8.GetBytes((token.Sha1 ?? throw new InvalidDataException("Gitea returned the new token without its value.")) + "\n"), AtomicFile.OwnerOnly);
 
+        // The wolf works the seed's queue: it needs write access to the workspace (labels and assignees need it; Gitea
+        // answers 403 "write permission is required" otherwise). The seed's own token, the repository's owner, grants it.
+        using GiteaClient own = Gitea(s, s.Config.Gitea.TokenEnvironmentVariable);
+        await own.Api.AddCollaboratorAsync(s.Config.Gitea.Owner, s.Config.Gitea.Repo, wolf, new AddCollaboratorOption { Permission = "write" }, ct).ConfigureAwait(false);
+
         return new WolfResult(wolf, tokenFile, WolfScopes);
     }
 

@@ -77,7 +77,10 @@ public sealed class ContractTests
         Assert.Equal(["ready"], (await fx.Api.ReplaceIssueLabelsAsync(O, R, 1, new IssueLabelIdsOption { Labels = [ready.Id] })).Select(l => l.Name));
         await fx.Api.ClearIssueLabelsAsync(O, R, 1);
         Assert.Empty(await fx.Api.GetIssueLabelsAsync(O, R, 1));
-        await Assert.ThrowsAsync<GiteaNotFoundException>(() => fx.Api.RemoveIssueLabelAsync(O, R, 1, ready.Id));
+        // Removing a label the issue does not carry deletes nothing and answers 204 (models/issues/issue_label.go:158-166);
+        // an id that is no label at all is 422 (routers/api/v1/repo/issue_label.go:184).
+        await fx.Api.RemoveIssueLabelAsync(O, R, 1, ready.Id);
+        await Assert.ThrowsAsync<GiteaValidationException>(() => fx.Api.RemoveIssueLabelAsync(O, R, 1, 999_999));
     }
 
     [Fact]
@@ -151,7 +154,8 @@ public sealed class ContractTests
         Assert.True(await fx.Client.IsMergedAsync(O, R, pr.Number));
         Assert.True((await fx.Api.GetPullRequestAsync(O, R, pr.Number)).Merged);
 
-        // Gitea answers an empty-message 405 to merging again; the client confirms it and reports AlreadyMerged.
+        // Gitea 1.26 answers 405 "The PR is already merged" to merging again (pull.go:974); the client confirms it and
+        // reports AlreadyMerged.
         var raw = await Assert.ThrowsAsync<GiteaNotMergeableException>(() => fx.Api.MergePullRequestAsync(O, R, pr.Number, new MergePullRequestOption { Do = "merge" }));
         Assert.True(raw.MayBeAlreadyMerged);
         Assert.Equal(GiteaMergeOutcome.AlreadyMerged, await fx.Client.MergeAsync(O, R, pr.Number, style));
@@ -164,9 +168,18 @@ public sealed class ContractTests
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
         GiteaPullRequest pr = await fx.Api.CreatePullRequestAsync(O, R, new CreatePullRequestOption { Head = "feature", Base = "main", Title = "pr" });
 
+        // A conflict Gitea's check already found answers 405 "Please try again later" like a check in progress
+        // (services/pull/check.go:164-165): after bounded waiting it is reported as not mergeable, not retried forever.
         fx.Server.SetMergeability(O, R, pr.Number, TestMergeability.Conflict);
+        var known = await Assert.ThrowsAsync<GiteaNotMergeableException>(() => fx.Client.MergeAsync(O, R, pr.Number, GiteaMergeStyle.Merge));
+        Assert.Contains("conflicts with its base", known.Message, StringComparison.Ordinal);
+        Assert.False((await fx.Api.GetPullRequestAsync(O, R, pr.Number)).Mergeable);
+
+        // A conflict met while merging is 409, with Gitea's Go error struct as the body (pull.go:1052-1058).
+        fx.Server.SetMergeability(O, R, pr.Number, TestMergeability.ConflictWhileMerging);
         var conflict = await Assert.ThrowsAsync<GiteaConflictException>(() => fx.Client.MergeAsync(O, R, pr.Number, GiteaMergeStyle.Merge));
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        Assert.Contains("CONFLICT", conflict.GiteaMessage, StringComparison.Ordinal);
         await Assert.ThrowsAsync<GiteaConflictException>(() => fx.Api.UpdatePullRequestBranchAsync(O, R, pr.Number, "rebase"));
 
         fx.Server.SetMergeability(O, R, pr.Number, TestMergeability.Mergeable);
@@ -247,7 +260,7 @@ public sealed class ContractTests
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
 
         var notFound = await Assert.ThrowsAsync<GiteaNotFoundException>(() => fx.Api.GetIssueAsync(O, R, 999));
-        Assert.Equal("not found", notFound.GiteaMessage);
+        Assert.Equal("The target couldn't be found.", notFound.GiteaMessage);
         Assert.Contains("404", notFound.Message, StringComparison.Ordinal);
 
         string badVariable = "HERMES_TEST_GITEA_BAD_" + Guid.NewGuid().ToString("N");

@@ -35,6 +35,7 @@ internal sealed class ForgeFixture : IAsyncDisposable
         GiteaTestServer server = await GiteaTestServer.StartAsync();
         server.AddUser("wolf-1", "wolf-1-password");
         server.AddRepo(Owner, Repo);
+        server.AddCollaborator(Owner, Repo, "wolf-1");
         string token = server.AddToken("wolf-1", "write:issue", "write:repository", "read:user");
         string variable = "HERMES_TEST_GITEA_TOKEN_" + Guid.NewGuid().ToString("N");
         Environment.SetEnvironmentVariable(variable, token);
@@ -62,6 +63,7 @@ internal sealed class ForgeFixture : IAsyncDisposable
     public GiteaClient AddAgent(string login, HttpMessageHandler? primaryHandler = null)
     {
         Server.AddUser(login, login + "-password");
+        Server.AddCollaborator(Owner, Repo, login);
         string variable = "HERMES_TEST_GITEA_TOKEN_" + Guid.NewGuid().ToString("N");
         Environment.SetEnvironmentVariable(variable, Server.AddToken(login, "write:issue", "write:repository", "read:user"));
         _variables.Add(variable);

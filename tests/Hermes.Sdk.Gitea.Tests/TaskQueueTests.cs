@@ -21,12 +21,13 @@ public sealed class TaskQueueTests
         TaskClaim? claim = await queue.ClaimNextAsync();
 
         Assert.NotNull(claim);
-        Assert.Equal((numbers[0], "wolf-1", false), (claim.Number, claim.Agent, claim.Contested));
+        Assert.Equal((numbers[0], "wolf-1"), (claim.Number, claim.Agent));
         Assert.Equal(["assigned:wolf-1", "ready"], await fx.LabelsOfAsync(claim.Number));
-        Assert.Equal(["wolf-1"], (await fx.Api.GetIssueAsync(O, R, claim.Number)).Assignees!.Select(a => a.Login));
+        Assert.Empty((await fx.Api.GetIssueAsync(O, R, claim.Number)).Assignees ?? []); // the claim is the one label write
         Assert.Equal(numbers[1..], await queue.ListReadyAsync().Select(i => i.Number).Order().ToListAsync());
         await queue.StartAsync(claim);
         Assert.Equal(["assigned:wolf-1", "in-progress"], await fx.LabelsOfAsync(claim.Number));
+        Assert.Equal(["wolf-1"], (await fx.Api.GetIssueAsync(O, R, claim.Number)).Assignees!.Select(a => a.Login)); // assigned when work starts
 
         // A restarted agent finds its work again.
         GiteaTaskQueue restarted = ForgeFixture.Queue(fx.Client, "wolf-1");
@@ -133,7 +134,6 @@ public sealed class TaskQueueTests
 
         Assert.NotNull(won);
         Assert.Equal(["assigned:wolf-2", "ready"], await fx.LabelsOfAsync(numbers[0]));
-        Assert.Equal(["wolf-2"], (await fx.Api.GetIssueAsync(O, R, numbers[0])).Assignees!.Select(a => a.Login));
     }
 
     [Fact]
@@ -236,28 +236,36 @@ public sealed class TaskQueueTests
         Assert.Equal(["ready"], await fx.LabelsOfAsync(assigned.Number));
         Assert.Equal(["ready"], await fx.LabelsOfAsync(started.Number));
         Assert.Empty((await fx.Api.GetIssueAsync(O, R, started.Number)).Assignees!);
-        Assert.StartsWith("Reaped by wolf-1: wolf-2's claim had no activity since", (await fx.Api.ListCommentsAsync(O, R, started.Number)).Last().Body, StringComparison.Ordinal);
+        Assert.StartsWith("Reaped by wolf-1: the claim of wolf-2 had no activity since", (await fx.Api.ListCommentsAsync(O, R, started.Number)).Last().Body, StringComparison.Ordinal);
         Assert.Equal(["assigned:wolf-2", "blocked"], await fx.LabelsOfAsync(blocked.Number));
 
         await Assert.ThrowsAsync<TaskClaimLostException>(() => wolf.ReportProgressAsync(started, "back from lunch"));
     }
 
     [Fact]
-    public async Task The_reaper_clears_the_label_of_a_loser_that_died_before_removing_it()
+    public async Task The_reaper_leaves_a_dead_losers_label_beside_a_live_holder_and_clears_both_once_silent()
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
         await fx.SeedReadyAsync(1);
-        GiteaTaskQueue queue = ForgeFixture.Queue(fx.Client, "wolf-1");
+        var now = new ShiftableTimeProvider();
+        GiteaTaskQueue queue = ForgeFixture.Queue(fx.Client, "wolf-1", o => o.StaleAfter = TimeSpan.FromHours(2), now);
         TaskClaim claim = (await queue.ClaimNextAsync())!;
         await ForgeFixture.Queue(fx.AddAgent("wolf-2"), "wolf-2").InitializeAsync();
+
+        // wolf-2 added its label after wolf-1 won, saw two, and died before stepping back.
         await fx.Api.AddIssueLabelsByNameAsync(O, R, claim.Number, new IssueLabelNamesOption { Labels = ["assigned:wolf-2"] });
         Assert.Equal(TaskLane.Ambiguous, (await queue.GetBoardAsync()).Cards.Single().Lane);
 
-        IReadOnlyList<ReapedClaim> reaped = await queue.ReapStaleAsync();
+        // Nothing is silent yet: the holder's claim stands, and it can work.
+        Assert.Empty(await queue.ReapStaleAsync());
+        await queue.StartAsync(claim);
 
-        Assert.Equal(["wolf-2"], reaped.Single().Agents);
-        Assert.Equal(["assigned:wolf-1", "ready"], await fx.LabelsOfAsync(claim.Number));
-        await queue.StartAsync(claim); // still held
+        // Silent past the bound: every claim label goes, and the work is ready again.
+        now.Offset = TimeSpan.FromHours(3);
+        IReadOnlyList<ReapedClaim> reaped = await queue.ReapStaleAsync();
+        Assert.Equal(["wolf-1", "wolf-2"], reaped.Single().Agents.Order(StringComparer.Ordinal));
+        Assert.Equal(["ready"], await fx.LabelsOfAsync(claim.Number));
+        await Assert.ThrowsAsync<TaskClaimLostException>(() => queue.ReportProgressAsync(claim, "still here?"));
     }
 
     [Fact]
@@ -287,7 +295,6 @@ public sealed class TaskQueueTests
         // the older half, where its owner works first, is left to it.
         List<TaskClaim> first = await ForgeFixture.ClaimUntilNothingAsync(fast);
         Assert.Equal([.. numbers[..20], .. numbers[30..]], first.Select(c => c.Number).Order());
-        Assert.All(first, c => Assert.False(c.Contested));
 
         // Asked again, the rest is taken too: its owner may be gone.
         List<TaskClaim> second = await ForgeFixture.ClaimUntilNothingAsync(fast);
@@ -383,29 +390,6 @@ public sealed class TaskQueueTests
         {
             Assert.StartsWith(ambiguity, card.Ambiguity, StringComparison.Ordinal);
         }
-    }
-
-    [Fact]
-    public void The_earliest_surviving_add_event_wins_and_a_label_the_timeline_does_not_explain_counts_as_earliest()
-    {
-        static GiteaTimelineEvent Label(long id, string name, bool added) =>
-            new() { Id = id, Type = "label", Body = added ? GiteaTimelineEvent.LabelAdded : string.Empty, Label = new GiteaLabel { Name = name } };
-
-        GiteaTimelineEvent[] timeline =
-        [
-            Label(10, "assigned:a", added: true),
-            Label(11, "assigned:b", added: true),
-            Label(12, "assigned:a", added: false),
-            new() { Id = 13, Type = "comment", Body = "hello" },
-            Label(14, "assigned:a", added: true),
-            Label(15, "assigned:c", added: true),
-        ];
-
-        Assert.Equal("assigned:b", GiteaTaskQueue.Winner(timeline, ["assigned:a", "assigned:b", "assigned:c"])); // a's 10 was undone; its claim is 14
-        Assert.Equal("assigned:a", GiteaTaskQueue.Winner(timeline, ["assigned:a", "assigned:c"]));
-        Assert.Equal("assigned:z", GiteaTaskQueue.Winner(timeline, ["assigned:b", "assigned:z"])); // z predates the timeline
-        Assert.Equal("assigned:y", GiteaTaskQueue.Winner([], ["assigned:z", "assigned:y"])); // then by name
-        Assert.Equal(GiteaTaskQueue.Winner(timeline.Reverse(), ["assigned:a", "assigned:b"]), GiteaTaskQueue.Winner(timeline, ["assigned:a", "assigned:b"]));
     }
 
     [Fact]

@@ -71,7 +71,7 @@ internal sealed class SeedFixture : IAsyncDisposable
 
         gitea.AddUser(Agent, "timmy-password");
         gitea.AddRepo(Owner, Repo);
-        Environment.SetEnvironmentVariable(variable, gitea.AddToken(Agent, "write:issue"));
+        Environment.SetEnvironmentVariable(variable, gitea.AddToken(Agent, "write:issue", "write:repository", "read:user"));
         Environment.SetEnvironmentVariable(fixture.AdminTokenVariable, gitea.AddToken("root", "write:admin"));
         return fixture;
     }

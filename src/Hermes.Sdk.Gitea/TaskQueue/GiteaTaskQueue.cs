@@ -63,6 +63,7 @@ public sealed partial class GiteaTaskQueue
     private int _homeRound;
     private long _roundStartedAt;
     private bool _leftToOwners;
+    private bool _steppedBack;
     private string[] _roster = [];
 
     /// <summary>Creates the queue. Call <see cref="InitializeAsync"/> first, or let the first operation do it.</summary>
@@ -171,7 +172,7 @@ public sealed partial class GiteaTaskQueue
         {
             if (HasLabel(issue.Labels, _options.ClaimLabel))
             {
-                yield return new TaskClaim(Owner, Repo, issue.Number, issue.Title, _options.Agent, Contested: false);
+                yield return new TaskClaim(Owner, Repo, issue.Number, issue.Title, _options.Agent);
             }
         }
     }
@@ -210,8 +211,11 @@ public sealed partial class GiteaTaskQueue
 
             if (await ClaimCoreAsync(candidate.Issue, cancellationToken).ConfigureAwait(false) is { } claim)
             {
+                Volatile.Write(ref _steppedBack, false);
                 return claim;
             }
+
+            Volatile.Write(ref _steppedBack, true);
 
             if (!_options.SpreadClaims || candidate.Theirs)
             {
@@ -251,8 +255,28 @@ public sealed partial class GiteaTaskQueue
     /// <param name="claim">The claim.</param>
     /// <param name="cancellationToken">Cancels the change.</param>
     /// <exception cref="TaskClaimLostException">The agent no longer holds it.</exception>
-    public Task StartAsync(TaskClaim claim, CancellationToken cancellationToken = default) =>
-        MoveToLaneAsync(claim, _options.InProgressLabel, comment: null, cancellationToken);
+    public async Task StartAsync(TaskClaim claim, CancellationToken cancellationToken = default)
+    {
+        await MoveToLaneAsync(claim, _options.InProgressLabel, comment: null, cancellationToken).ConfigureAwait(false);
+        if (_options.AssignOnStart)
+        {
+            await AssignSelfAsync(claim, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Adds the agent to the issue's assignees, keeping everyone already there: Gitea replaces the assignee set
+    /// (services/issue/issue.go:140 UpdateAssignees), so the set is read just before it is written.
+    /// </summary>
+    private async Task AssignSelfAsync(TaskClaim claim, CancellationToken cancellationToken)
+    {
+        GiteaIssue issue = await Api.GetIssueAsync(Owner, Repo, claim.Number, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<GiteaUser> assignees = issue.Assignees ?? [];
+        if (!assignees.Any(a => IsAgent(a.Login)))
+        {
+            await Api.EditIssueAsync(Owner, Repo, claim.Number, new EditIssueOption { Assignees = [.. assignees.Select(a => a.Login), _options.Agent] }, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Records progress as a comment — which is also activity, so the reaper leaves the claim alone.</summary>
     /// <param name="claim">The claim.</param>
@@ -308,7 +332,7 @@ public sealed partial class GiteaTaskQueue
             await CommentAsync(claim.Number, $"Released by {claim.Agent}: {reason}", cancellationToken).ConfigureAwait(false);
         }
 
-        await ReturnToReadyAsync(issue, claim.Agent, cancellationToken).ConfigureAwait(false);
+        await ReturnToReadyAsync(issue, [claim.Agent], cancellationToken).ConfigureAwait(false);
         LogReleased(claim.Number, claim.Agent);
     }
 
@@ -344,7 +368,7 @@ public sealed partial class GiteaTaskQueue
     public async Task<IReadOnlyList<ReapedClaim>> ReapStaleAsync(CancellationToken cancellationToken = default)
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        var claimLabels = new List<string>();
+        var claimLabels = new SortedSet<string>(StringComparer.Ordinal);
         await foreach (GiteaLabel label in _client.ListLabelsAsync(Owner, Repo, cancellationToken).ConfigureAwait(false))
         {
             if (IsClaimLabel(label))
@@ -353,52 +377,47 @@ public sealed partial class GiteaTaskQueue
             }
         }
 
-        // Collect first: reaping changes the very issue list being paged.
-        var held = new List<GiteaIssue>();
-        await foreach (GiteaIssue issue in _client.ListIssuesAsync(Owner, Repo, "open", claimLabels, cancellationToken: cancellationToken).ConfigureAwait(false))
+        // One query per claim label, then the union: Gitea's issue filter is ALL-of (models/issues/issue_search.go:159-165),
+        // so asking for several claim labels at once finds only issues carrying all of them. Collected first: reaping
+        // changes the very lists being paged.
+        var held = new Dictionary<long, GiteaIssue>();
+        foreach (string claimLabel in claimLabels)
         {
-            if (ClaimLabelsOf(issue).Count > 0)
+            await foreach (GiteaIssue issue in _client.ListIssuesAsync(Owner, Repo, "open", [claimLabel], cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                held.Add(issue);
+                if (HasLabel(issue.Labels, claimLabel))
+                {
+                    held.TryAdd(issue.Number, issue);
+                }
             }
         }
 
         var reaped = new List<ReapedClaim>();
         DateTimeOffset now = _time.GetUtcNow();
-        foreach (GiteaIssue candidate in held)
+        foreach (GiteaIssue candidate in held.Values.OrderBy(i => i.Number))
         {
-            GiteaIssue issue = candidate;
-            List<GiteaLabel> claims = ClaimLabelsOf(issue);
-            if (claims.Count > 1)
-            {
-                string winner = await ArbitrateAsync(issue.Number, claims, cancellationToken).ConfigureAwait(false);
-                List<GiteaLabel> losers = claims.FindAll(l => l.Name != winner);
-                await RemoveLabelsAsync(issue, losers.Select(l => l.Name), cancellationToken).ConfigureAwait(false);
-                reaped.Add(new ReapedClaim(issue.Number, [.. losers.Select(l => AgentOf(l.Name))], issue.UpdatedAt, "abandoned losing claim cleared"));
-                GiteaDiagnostics.Reaped.Add(losers.Count);
-                continue;
-            }
-
-            if (HasLabel(issue.Labels, _options.BlockedLabel) || HasLabel(issue.Labels, _options.InReviewLabel) || now - issue.UpdatedAt < _options.StaleAfter)
+            if (HasLabel(candidate.Labels, _options.BlockedLabel) || HasLabel(candidate.Labels, _options.InReviewLabel) || now - candidate.UpdatedAt < _options.StaleAfter)
             {
                 continue;
             }
 
             // Confirm on a fresh read: the holder may have just spoken.
-            issue = await Api.GetIssueAsync(Owner, Repo, issue.Number, cancellationToken).ConfigureAwait(false);
-            claims = ClaimLabelsOf(issue);
-            if (issue.State != "open" || claims.Count != 1 || now - issue.UpdatedAt < _options.StaleAfter)
+            GiteaIssue issue = await Api.GetIssueAsync(Owner, Repo, candidate.Number, cancellationToken).ConfigureAwait(false);
+            List<GiteaLabel> claims = ClaimLabelsOf(issue);
+            if (issue.State != "open" || claims.Count == 0 || now - issue.UpdatedAt < _options.StaleAfter)
             {
                 continue;
             }
 
-            string agent = AgentOf(claims[0].Name);
+            // Every claim label on a silent issue goes: a holder that spoke would have moved updated_at, and several labels
+            // are a contest whose agents all died before stepping back.
+            string[] agents = [.. claims.Select(l => AgentOf(l.Name))];
             string reason = $"no activity since {issue.UpdatedAt:u} (stale after {_options.StaleAfter})";
-            await CommentAsync(issue.Number, $"Reaped by {_options.Agent}: {agent}'s claim had {reason}. Returned to `{_options.ReadyLabel}`.", cancellationToken).ConfigureAwait(false);
-            await ReturnToReadyAsync(issue, agent, cancellationToken).ConfigureAwait(false);
-            reaped.Add(new ReapedClaim(issue.Number, [agent], issue.UpdatedAt, reason));
-            GiteaDiagnostics.Reaped.Add(1);
-            LogReaped(issue.Number, agent, reason);
+            await CommentAsync(issue.Number, $"Reaped by {_options.Agent}: the claim of {string.Join(", ", agents)} had {reason}. Returned to `{_options.ReadyLabel}`.", cancellationToken).ConfigureAwait(false);
+            await ReturnToReadyAsync(issue, agents, cancellationToken).ConfigureAwait(false);
+            reaped.Add(new ReapedClaim(issue.Number, agents, issue.UpdatedAt, reason));
+            GiteaDiagnostics.Reaped.Add(agents.Length);
+            LogReaped(issue.Number, string.Join(", ", agents), reason);
         }
 
         return reaped;
@@ -447,37 +466,13 @@ public sealed partial class GiteaTaskQueue
     }
 
     /// <summary>
-    /// The forge's tie-break among claim labels present together: each label's effective claim is its latest add event
-    /// on the timeline not undone by a later removal; the earliest (lowest event id) wins, then the name. A present label
-    /// the timeline does not explain is taken as earliest — it was there before anything the timeline shows.
-    /// </summary>
-    /// <param name="timeline">The issue's timeline.</param>
-    /// <param name="present">The claim labels on the issue now.</param>
-    /// <returns>The winning label's name.</returns>
-    internal static string Winner(IEnumerable<GiteaTimelineEvent> timeline, IEnumerable<string> present)
-    {
-        var addedAt = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (GiteaTimelineEvent e in timeline.Where(e => e.Type == "label" && e.Label is not null).OrderBy(e => e.Id))
-        {
-            if (e.IsLabelAdded)
-            {
-                addedAt[e.Label!.Name] = e.Id;
-            }
-            else
-            {
-                addedAt.Remove(e.Label!.Name);
-            }
-        }
-
-        return present
-            .OrderBy(name => addedAt.GetValueOrDefault(name))
-            .ThenBy(name => name, StringComparer.Ordinal)
-            .First();
-    }
-
-    /// <summary>
-    /// The claim protocol on one issue: one label write, verified by the labels the forge answers it with; the timeline
-    /// when contested; then the assignee. <c>ready</c> stays until the work moves to a lane, so a claim is one write.
+    /// The claim protocol on one issue: one label write, verified by the labels the forge answers it with (read after the
+    /// write committed). The agent holds the issue only if its claim label is the only one there and <c>ready</c> is
+    /// still on: any claim committed before its write shows in that answer, and any committed after it shows its label in
+    /// the later one's answer, so no two agents can each see only their own — on any database, whatever order the
+    /// timeline's ids come in. Seeing another claim, it steps back (removes its own) without asking who came first: the
+    /// timeline cannot tell commit order on MySQL or PostgreSQL. If every contender steps back, the issue is ready and
+    /// unclaimed again, and the next try takes it.
     /// </summary>
     private async Task<TaskClaim?> ClaimCoreAsync(GiteaIssue issue, CancellationToken cancellationToken)
     {
@@ -486,7 +481,6 @@ public sealed partial class GiteaTaskQueue
         activity?.SetTag("hermes.issue", $"{Owner}/{Repo}#{issue.Number}");
 
         List<GiteaLabel>? after = await TryAddLabelAsync(issue.Number, _options.ClaimLabel, cancellationToken).ConfigureAwait(false);
-        bool contested = false;
         if (after is not null && !HasLabel(after, _options.ReadyLabel))
         {
             // No longer ready: its holder has started it (or a person took it out of the queue). Not ours to take.
@@ -496,14 +490,10 @@ public sealed partial class GiteaTaskQueue
         }
         else if (after is not null && ClaimLabelCount(after) > 1)
         {
-            contested = true;
-            string winner = await ArbitrateAsync(issue.Number, ClaimLabelsOf(after), cancellationToken).ConfigureAwait(false);
-            if (winner != _options.ClaimLabel)
-            {
-                await RemoveLabelsAsync(issue.Number, after, [_options.ClaimLabel], cancellationToken).ConfigureAwait(false);
-                after = null;
-                LogLostRace(issue.Number, winner);
-            }
+            await RemoveLabelsAsync(issue.Number, after, [_options.ClaimLabel], cancellationToken).ConfigureAwait(false);
+            int others = ClaimLabelCount(after) - 1;
+            LogLostRace(issue.Number, others);
+            after = null;
         }
 
         if (after is null)
@@ -512,46 +502,9 @@ public sealed partial class GiteaTaskQueue
             return null;
         }
 
-        var claim = new TaskClaim(Owner, Repo, issue.Number, issue.Title, _options.Agent, contested);
-        if (_options.AssignOnClaim && !(issue.Assignees ?? []).Any(a => IsAgent(a.Login)))
-        {
-            try
-            {
-                await Api.EditIssueAsync(Owner, Repo, issue.Number, new EditIssueOption { Assignees = [.. (issue.Assignees ?? []).Select(a => a.Login), _options.Agent] }, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Do not keep a half-taken issue: give it back, then report the failure.
-                LogClaimRollback(ex, issue.Number);
-                try
-                {
-                    GiteaIssue current = await Api.GetIssueAsync(Owner, Repo, issue.Number, CancellationToken.None).ConfigureAwait(false);
-                    await ReturnToReadyAsync(current, _options.Agent, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (GiteaException rollback)
-                {
-                    LogRollbackFailed(rollback, issue.Number);
-                }
-
-                Record(activity, "failed");
-                throw;
-            }
-        }
-
         Record(activity, "won");
-        LogWon(issue.Number, contested);
-        return claim;
-    }
-
-    private async Task<string> ArbitrateAsync(long number, IReadOnlyList<GiteaLabel> claims, CancellationToken cancellationToken)
-    {
-        var timeline = new List<GiteaTimelineEvent>();
-        await foreach (GiteaTimelineEvent e in _client.ListTimelineAsync(Owner, Repo, number, cancellationToken).ConfigureAwait(false))
-        {
-            timeline.Add(e);
-        }
-
-        return Winner(timeline, claims.Select(l => l.Name));
+        LogWon(issue.Number);
+        return new TaskClaim(Owner, Repo, issue.Number, issue.Title, _options.Agent);
     }
 
     /// <summary>
@@ -568,14 +521,17 @@ public sealed partial class GiteaTaskQueue
     {
         if (!_options.SpreadClaims)
         {
-            if (EnqueueCandidates(await ReadReadyPageAsync(PageCount(), cancellationToken).ConfigureAwait(false), CandidateOrder.OldestFirst))
+            // Oldest first — but after stepping back from a contest, in this agent's own shuffle of the oldest page, or
+            // every contender would meet again on the same issue.
+            CandidateOrder order = Volatile.Read(ref _steppedBack) ? CandidateOrder.Theirs : CandidateOrder.OldestFirst;
+            if (EnqueueCandidates(await ReadReadyPageAsync(PageCount(), cancellationToken).ConfigureAwait(false), order))
             {
                 return true;
             }
 
+            // The oldest page is all claimed (claimed issues keep `ready` until started): read on, the client filters.
             await RefreshRosterAsync(cancellationToken).ConfigureAwait(false);
-            return await CountUnclaimedReadyAsync(cancellationToken).ConfigureAwait(false) > 0
-                && EnqueueCandidates(await ScanReadyAsync(cancellationToken).ConfigureAwait(false), CandidateOrder.OldestFirst);
+            return EnqueueCandidates(await ScanReadyAsync(cancellationToken).ConfigureAwait(false), CandidateOrder.OldestFirst);
         }
 
         if (_time.GetElapsedTime(Volatile.Read(ref _roundStartedAt)) > CandidateLifetime)
@@ -595,7 +551,8 @@ public sealed partial class GiteaTaskQueue
         // costs it a lost race, as its own candidates still hold it — unless the owner has more than half its page to go:
         // one issue read says so (see BehindOwnerAsync), and then this agent helps with the newer half of that page.
         // Stragglers still there after this agent answered "nothing for now" once may have lost their owner, so then
-        // they are fair game: two counts say whether any are left, and the list is read from its oldest end.
+        // they are fair game: the list is read from its oldest end (Gitea's label filter is ALL-of, so "ready and no
+        // claim" cannot be asked of it; the client filters).
         if (await BehindOwnerAsync(cancellationToken).ConfigureAwait(false) is { } theirs
             && EnqueueCandidates(await ReadTheirsAsync(theirs, cancellationToken).ConfigureAwait(false), CandidateOrder.Theirs))
         {
@@ -603,15 +560,14 @@ public sealed partial class GiteaTaskQueue
         }
 
         bool owed = Volatile.Read(ref _leftToOwners);
-        long unclaimed = owed ? await CountUnclaimedReadyAsync(cancellationToken).ConfigureAwait(false) : 1;
-        if (owed && unclaimed > 0 && EnqueueCandidates(await ScanReadyAsync(cancellationToken).ConfigureAwait(false), CandidateOrder.Theirs))
+        if (owed && EnqueueCandidates(await ScanReadyAsync(cancellationToken).ConfigureAwait(false), CandidateOrder.Theirs))
         {
             return true;
         }
 
         // Nothing for this agent now. Next time a new round starts (the fleet and the list may have changed since), and
-        // what may have been left to others now (not counted: the agent did not look) is fair game then.
-        Volatile.Write(ref _leftToOwners, unclaimed > 0);
+        // what may have been left to others now (the agent did not look) is fair game then.
+        Volatile.Write(ref _leftToOwners, !owed);
         Volatile.Write(ref _roundStartedAt, 0);
         return false;
     }
@@ -756,21 +712,9 @@ public sealed partial class GiteaTaskQueue
         return ready.Items;
     }
 
-    /// <summary>
-    /// How many ready issues carry no claim label, from two counts (read at once) rather than a read of every one: Gitea's
-    /// label filter is any-of, so |ready ∪ claimed| − |claimed| is the unclaimed ready work. Unknown (no count header): 1.
-    /// </summary>
-    private async Task<long> CountUnclaimedReadyAsync(CancellationToken cancellationToken)
-    {
-        string claims = string.Join(',', Volatile.Read(ref _roster).Select(agent => _options.ClaimLabelPrefix + agent));
-        Task<long?> readyOrClaimed = CountOpenIssuesAsync($"{_options.ReadyLabel},{claims}", cancellationToken);
-        Task<long?> claimed = CountOpenIssuesAsync(claims, cancellationToken);
-        await Task.WhenAll(readyOrClaimed, claimed).ConfigureAwait(false);
-        return await readyOrClaimed.ConfigureAwait(false) is { } all && await claimed.ConfigureAwait(false) is { } held ? Math.Max(0, all - held) : 1;
-    }
-
-    private async Task<long?> CountOpenIssuesAsync(string labels, CancellationToken cancellationToken) =>
-        (await _client.FetchPageAsync((p, limit, ct) => Api.ListIssuesAsync(Owner, Repo, "open", labels, "issues", null, null, p, limit, ct), 1, 1, cancellationToken).ConfigureAwait(false)).TotalCount;
+    /// <summary>How many open issues carry <paramref name="label"/> (one label: Gitea's filter is ALL-of, models/issues/issue_search.go:159-165).</summary>
+    private async Task<long?> CountOpenIssuesAsync(string label, CancellationToken cancellationToken) =>
+        (await _client.FetchPageAsync((p, limit, ct) => Api.ListIssuesAsync(Owner, Repo, "open", label, "issues", null, null, p, limit, ct), 1, 1, cancellationToken).ConfigureAwait(false)).TotalCount;
 
     /// <summary>The fleet, as the claim labels in the repository say: every agent that ever initialised a queue here.</summary>
     private async Task RefreshRosterAsync(CancellationToken cancellationToken)
@@ -823,14 +767,25 @@ public sealed partial class GiteaTaskQueue
 
     private async Task MoveToLaneAsync(TaskClaim claim, string lane, string? comment, CancellationToken cancellationToken)
     {
-        await EnsureHeldAsync(claim, cancellationToken).ConfigureAwait(false);
+        GiteaIssue before = await EnsureHeldAsync(claim, cancellationToken).ConfigureAwait(false);
         if (comment is not null)
         {
             await CommentAsync(claim.Number, comment, cancellationToken).ConfigureAwait(false);
         }
 
-        // Add before remove: the issue is never seen lane-less mid-move.
+        // Add before remove: the issue is never seen lane-less mid-move. The forge's answer is the fence: if the claim
+        // label is gone from it (reaped between the check above and this write), the move is undone and the claim lost.
         List<GiteaLabel> after = await AddLabelAsync(claim.Number, lane, cancellationToken).ConfigureAwait(false);
+        if (!HasLabel(after, _options.ClaimLabel))
+        {
+            if (!HasLabel(before.Labels, lane))
+            {
+                await RemoveLabelsAsync(claim.Number, after, [lane], cancellationToken).ConfigureAwait(false);
+            }
+
+            throw new TaskClaimLostException(claim);
+        }
+
         await RemoveLabelsAsync(claim.Number, after, _options.StatusLabels.Where(s => s != lane).Append(_options.ReadyLabel), cancellationToken).ConfigureAwait(false);
         LogMoved(claim.Number, lane);
     }
@@ -853,13 +808,15 @@ public sealed partial class GiteaTaskQueue
         return issue;
     }
 
-    private async Task ReturnToReadyAsync(GiteaIssue issue, string agent, CancellationToken cancellationToken)
+    /// <summary>Ready again: <c>ready</c> added first, then the lane labels and these agents' claim labels removed, and the agents unassigned.</summary>
+    private async Task ReturnToReadyAsync(GiteaIssue issue, IReadOnlyCollection<string> agents, CancellationToken cancellationToken)
     {
         List<GiteaLabel> after = await AddLabelAsync(issue.Number, _options.ReadyLabel, cancellationToken).ConfigureAwait(false);
-        await RemoveLabelsAsync(issue.Number, after, _options.StatusLabels.Append(_options.ClaimLabelPrefix + agent), cancellationToken).ConfigureAwait(false);
-        if ((issue.Assignees ?? []).Any(a => string.Equals(a.Login, agent, StringComparison.OrdinalIgnoreCase)))
+        await RemoveLabelsAsync(issue.Number, after, _options.StatusLabels.Concat(agents.Select(a => _options.ClaimLabelPrefix + a)), cancellationToken).ConfigureAwait(false);
+        bool Leaving(GiteaUser user) => agents.Contains(user.Login, StringComparer.OrdinalIgnoreCase);
+        if ((issue.Assignees ?? []).Any(Leaving))
         {
-            IReadOnlyList<string> rest = [.. issue.Assignees!.Select(a => a.Login).Where(l => !string.Equals(l, agent, StringComparison.OrdinalIgnoreCase))];
+            IReadOnlyList<string> rest = [.. issue.Assignees!.Where(a => !Leaving(a)).Select(a => a.Login)];
             await Api.EditIssueAsync(Owner, Repo, issue.Number, new EditIssueOption { Assignees = rest }, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -900,9 +857,10 @@ public sealed partial class GiteaTaskQueue
             {
                 await Api.RemoveIssueLabelAsync(Owner, Repo, number, label.Id, cancellationToken).ConfigureAwait(false);
             }
-            catch (GiteaNotFoundException)
+            catch (Exception ex) when (ex is GiteaNotFoundException or GiteaValidationException)
             {
-                // Someone removed it first: the outcome is the same.
+                // Someone removed it first (204 on real Gitea), or deleted the label itself (422: no such label): the
+                // outcome is the same.
             }
         }
     }
@@ -954,11 +912,11 @@ public sealed partial class GiteaTaskQueue
         GiteaDiagnostics.Claims.Add(1, new("hermes.agent", _options.Agent), new("hermes.outcome", outcome));
     }
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Claimed #{Number} (contested: {Contested}).")]
-    private partial void LogWon(long number, bool contested);
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Claimed #{Number}.")]
+    private partial void LogWon(long number);
 
-    [LoggerMessage(EventId = 21, Level = LogLevel.Debug, Message = "Lost the race for #{Number} to the claim '{Winner}'; moving on.")]
-    private partial void LogLostRace(long number, string winner);
+    [LoggerMessage(EventId = 21, Level = LogLevel.Debug, Message = "Stepped back from #{Number}: {Others} other claim(s) on it; moving on.")]
+    private partial void LogLostRace(long number, int others);
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Debug, Message = "#{Number} is not claimable (closed, not ready, or already claimed).")]
     private partial void LogNotClaimable(long number);
@@ -978,6 +936,6 @@ public sealed partial class GiteaTaskQueue
     [LoggerMessage(EventId = 27, Level = LogLevel.Information, Message = "{Agent} completed #{Number}.")]
     private partial void LogCompleted(long number, string agent);
 
-    [LoggerMessage(EventId = 28, Level = LogLevel.Warning, Message = "Reaped #{Number} from {Agent}: {Reason}.")]
-    private partial void LogReaped(long number, string agent, string reason);
+    [LoggerMessage(EventId = 28, Level = LogLevel.Warning, Message = "Reaped #{Number} from {Agents}: {Reason}.")]
+    private partial void LogReaped(long number, string agents, string reason);
 }

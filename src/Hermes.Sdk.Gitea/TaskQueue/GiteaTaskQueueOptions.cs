@@ -36,8 +36,11 @@ public sealed class GiteaTaskQueueOptions
     /// <summary>The label of work with a pull request under review. Default <c>in-review</c>.</summary>
     public string InReviewLabel { get; set; } = "in-review";
 
-    /// <summary>Also make the agent the issue's assignee when it wins a claim. Default true.</summary>
-    public bool AssignOnClaim { get; set; } = true;
+    /// <summary>
+    /// Make the agent one of the issue's assignees when it starts the work (<see cref="GiteaTaskQueue.StartAsync"/>),
+    /// keeping the assignees already there: the assignee shows who is working, the claim label who holds it. Default true.
+    /// </summary>
+    public bool AssignOnStart { get; set; } = true;
 
     /// <summary>
     /// How long a claim (assigned or in progress) may go without any activity on the issue — comment, label change,

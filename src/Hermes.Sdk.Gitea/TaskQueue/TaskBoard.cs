@@ -28,8 +28,7 @@ public enum TaskLane
 /// <param name="Number">The number.</param>
 /// <param name="Title">The title when claimed.</param>
 /// <param name="Agent">The agent holding it.</param>
-/// <param name="Contested">Other agents claimed it at the same time and lost the forge's tie-break.</param>
-public sealed record TaskClaim(string Owner, string Repo, long Number, string Title, string Agent, bool Contested)
+public sealed record TaskClaim(string Owner, string Repo, long Number, string Title, string Agent)
 {
     /// <inheritdoc />
     public override string ToString() => $"{Owner}/{Repo}#{Number} held by {Agent}";
