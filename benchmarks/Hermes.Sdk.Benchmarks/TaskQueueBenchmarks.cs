@@ -3,6 +3,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
 using Hermes.Sdk.Gitea;
+using Hermes.Sdk.TaskQueue;
 using Hermes.Sdk.Gitea.Testing;
 using Microsoft.Extensions.Options;
 using Refit;

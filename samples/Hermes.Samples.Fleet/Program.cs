@@ -4,6 +4,7 @@ using Hermes.Samples.Fleet;
 using Hermes.Sdk.Fleet;
 using Hermes.Sdk.Fleet.Testing;
 using Hermes.Sdk.Gitea;
+using Hermes.Sdk.TaskQueue;
 using Hermes.Sdk.Gitea.Testing;
 using Hermes.Sdk.Identity.Storage;
 using Hermes.Sdk.Models.Chain;

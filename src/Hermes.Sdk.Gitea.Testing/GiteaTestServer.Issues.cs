@@ -41,6 +41,7 @@ public sealed partial class GiteaTestServer
                 ClosedAt = i.ClosedAt,
                 PullRequest = pull is null ? null : new GiteaPullRequestMeta { Merged = pull.Merged },
                 HtmlUrl = $"{repo.Repository.HtmlUrl}/issues/{i.Number}",
+                Repository = new GiteaRepositoryMeta { Id = repo.Repository.Id, Name = repo.Repository.Name, Owner = repo.Repository.Owner?.Login ?? string.Empty, FullName = repo.Repository.FullName },
                 ContentVersion = _options.Version >= GiteaTestVersion.Gitea126 ? i.ContentVersion : null,
             };
         }

@@ -98,7 +98,7 @@ public sealed partial class GiteaClient : IDisposable
     /// <param name="owner">Owner.</param>
     /// <param name="repo">Repository.</param>
     /// <param name="state"><c>open</c> (default), <c>closed</c> or <c>all</c>.</param>
-    /// <param name="labels">Label names, any-of.</param>
+    /// <param name="labels">Label names, <em>all-of</em> as Gitea filters (models/issues/issue_search.go:159-165); a filter of only unknown names is no filter.</param>
     /// <param name="assignedTo">Only issues assigned to this user.</param>
     /// <param name="type"><c>issues</c> (default) or <c>pulls</c>, or null for both.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
@@ -162,17 +162,19 @@ public sealed partial class GiteaClient : IDisposable
         }
     }
 
+    /// <summary>The label of that name with the lowest id: Gitea allows duplicate names (models/issues/label.go NewLabel), and the first one created is the one every agent settles on.</summary>
     private async Task<GiteaLabel?> FindLabelAsync(string owner, string repo, string name, CancellationToken cancellationToken)
     {
+        GiteaLabel? found = null;
         await foreach (GiteaLabel label in ListLabelsAsync(owner, repo, cancellationToken).ConfigureAwait(false))
         {
-            if (string.Equals(label.Name, name, StringComparison.Ordinal))
+            if (string.Equals(label.Name, name, StringComparison.Ordinal) && (found is null || label.Id < found.Id))
             {
-                return label;
+                found = label;
             }
         }
 
-        return null;
+        return found;
     }
 
     /// <summary>
@@ -257,52 +259,6 @@ public sealed partial class GiteaClient : IDisposable
         return Api.CreateAccessTokenAsync(username, new CreateAccessTokenOption { Name = tokenName, Scopes = scopes }, basic, cancellationToken);
     }
 
-    /// <summary>
-    /// The blueprint's "spawn wolf-1": as a site admin, create the agent's account (usable at once:
-    /// <c>must_change_password: false</c>), then a scoped token for it. The password is used only here.
-    /// </summary>
-    public async Task<GiteaAccessToken> SpawnAgentAccountAsync(string username, string email, string password, IReadOnlyList<string> scopes, CancellationToken cancellationToken = default)
-    {
-        await Api.AdminCreateUserAsync(new CreateUserOption { Username = username, Email = email, Password = password, MustChangePassword = false }, cancellationToken).ConfigureAwait(false);
-        return await CreateAccessTokenAsync(username, password, $"{username}-agent", scopes, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Posts a burn-night triage comment, refusing one that lacks the rubric's evidence, recommended next action or
-    /// confidence (see <see cref="TriageComment.Check"/>). Nothing is posted when it is refused.
-    /// </summary>
-    /// <param name="owner">Owner.</param>
-    /// <param name="repo">Repository.</param>
-    /// <param name="index">The issue's number.</param>
-    /// <param name="body">The comment's markdown.</param>
-    /// <param name="cancellationToken">Cancels the post.</param>
-    /// <returns>The posted comment.</returns>
-    /// <exception cref="TriageRubricException">The comment lacks a part; the message says which.</exception>
-    public Task<GiteaComment> PostTriageCommentAsync(string owner, string repo, long index, string body, CancellationToken cancellationToken = default)
-    {
-        IReadOnlyList<string> missing = TriageComment.Check(body);
-        if (missing.Count > 0)
-        {
-            throw new TriageRubricException(missing);
-        }
-
-        return Api.CreateCommentAsync(owner, repo, index, new CreateIssueCommentOption { Body = body }, cancellationToken);
-    }
-
-    /// <summary>Posts a burn-night triage comment composed from its parts (checked like the markdown overload).</summary>
-    /// <param name="owner">Owner.</param>
-    /// <param name="repo">Repository.</param>
-    /// <param name="index">The issue's number.</param>
-    /// <param name="comment">The triage.</param>
-    /// <param name="cancellationToken">Cancels the post.</param>
-    /// <returns>The posted comment.</returns>
-    /// <exception cref="TriageRubricException">The comment lacks a part; the message says which.</exception>
-    public Task<GiteaComment> PostTriageCommentAsync(string owner, string repo, long index, TriageComment comment, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(comment);
-        return PostTriageCommentAsync(owner, repo, index, comment.ToMarkdown(), cancellationToken);
-    }
-
     /// <inheritdoc />
     public void Dispose() => _owned?.Dispose();
 
@@ -313,7 +269,7 @@ public sealed partial class GiteaClient : IDisposable
     /// </summary>
     private async IAsyncEnumerable<T> PageAsync<T>(Func<int, int, CancellationToken, Task<IApiResponse<List<T>>>> fetch, [EnumeratorCancellation] CancellationToken cancellationToken, bool untilEmptyPage = false)
     {
-        int limit = await MaxPageSizeAsync(cancellationToken).ConfigureAwait(false);
+        int limit = await GetMaxPageSizeAsync(cancellationToken).ConfigureAwait(false);
         int page = 1;
         int seen = 0;
         while (true)
@@ -346,10 +302,27 @@ public sealed partial class GiteaClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// One page of open or closed issues, as Gitea pages them: with <c>X-Total-Count</c> as the count of all that match.
+    /// Gitea's <paramref name="labels"/> filter is <em>all-of</em> (models/issues/issue_search.go:159-165), and a filter
+    /// of only unknown names is no filter: ask for one label at a time where the answer matters.
+    /// </summary>
+    /// <param name="owner">Owner.</param>
+    /// <param name="repo">Repository.</param>
+    /// <param name="page">The page, from 1.</param>
+    /// <param name="limit">The page size; at most the forge's largest (see <see cref="GetMaxPageSizeAsync"/>).</param>
+    /// <param name="state"><c>open</c> (default), <c>closed</c> or <c>all</c>.</param>
+    /// <param name="labels">Comma-separated label names (all-of), or null.</param>
+    /// <param name="type"><c>issues</c> (default) or <c>pulls</c>, or null for both.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The page.</returns>
+    public Task<GiteaPage<GiteaIssue>> GetIssuesPageAsync(string owner, string repo, int page, int limit, string state = "open", string? labels = null, string? type = "issues", CancellationToken cancellationToken = default) =>
+        FetchPageAsync((p, l, ct) => Api.ListIssuesAsync(owner, repo, state, labels, type, null, null, p, l, ct), page, limit, cancellationToken);
+
     /// <summary>One page of a list, with what Gitea's headers say about the rest; typed errors on failure.</summary>
     internal async Task<GiteaPage<T>> FetchPageAsync<T>(Func<int, int, CancellationToken, Task<IApiResponse<List<T>>>> fetch, int page, int limit, CancellationToken cancellationToken)
     {
-        limit = Math.Min(limit, await MaxPageSizeAsync(cancellationToken).ConfigureAwait(false));
+        limit = Math.Min(limit, await GetMaxPageSizeAsync(cancellationToken).ConfigureAwait(false));
         using IApiResponse<List<T>> response = await fetch(page, limit, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessful || response.Content is null)
         {
@@ -361,7 +334,13 @@ public sealed partial class GiteaClient : IDisposable
         return new GiteaPage<T>(response.Content, limit, NextPage(response.Headers), response.Headers.Contains("Link"), TotalCount(response.Headers));
     }
 
-    internal async ValueTask<int> MaxPageSizeAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The largest page the forge serves (its <c>MAX_RESPONSE_ITEMS</c>, read once from <c>/settings/api</c>, at most
+    /// <see cref="GiteaClientOptions.PageSize"/>).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The page size.</returns>
+    public async ValueTask<int> GetMaxPageSizeAsync(CancellationToken cancellationToken = default)
     {
         if (Volatile.Read(ref _maxPageSize) is > 0 and var known)
         {
@@ -430,10 +409,32 @@ public sealed partial class GiteaClient : IDisposable
     private partial void LogMergeNotReady(string owner, string repo, long index, TimeSpan delay);
 }
 
-/// <summary>One page of a Gitea list.</summary>
-/// <param name="Items">The items.</param>
-/// <param name="Limit">The page size asked for.</param>
-/// <param name="NextPage">The next page's number from the <c>Link</c> header.</param>
-/// <param name="HasLink">Whether a <c>Link</c> header was present.</param>
-/// <param name="TotalCount">The <c>X-Total-Count</c> header.</param>
-internal sealed record GiteaPage<T>(List<T> Items, int Limit, int? NextPage, bool HasLink, long? TotalCount);
+/// <summary>One page of a Gitea list, with what the forge's headers said about the rest.</summary>
+/// <typeparam name="T">The item type.</typeparam>
+public sealed class GiteaPage<T>
+{
+    internal GiteaPage(List<T> items, int limit, int? nextPage, bool hasLink, long? totalCount)
+    {
+        Items = items;
+        Limit = limit;
+        NextPage = nextPage;
+        HasLink = hasLink;
+        TotalCount = totalCount;
+    }
+
+    /// <summary>The page's items.</summary>
+    public IReadOnlyList<T> Items { get; }
+
+    /// <summary>The next page's number from the <c>Link</c> header, when Gitea sent one for this list.</summary>
+    public int? NextPage { get; }
+
+    /// <summary>
+    /// The <c>X-Total-Count</c> header: all matching items for issues, pulls, labels and reviews; on the timeline, the
+    /// items on this page (routers/api/v1/repo/issue_comment.go:209).
+    /// </summary>
+    public long? TotalCount { get; }
+
+    internal int Limit { get; }
+
+    internal bool HasLink { get; }
+}

@@ -103,6 +103,13 @@ public interface IGiteaApi
     [Post("/repos/{owner}/{repo}/labels")]
     Task<GiteaLabel> CreateLabelAsync(string owner, string repo, [Body] CreateLabelOption body, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes a repository label, and with it every issue's use of it (204; routers/api/v1/repo/label.go DeleteLabel →
+    /// models/issues/label.go DeleteLabel, which deletes the issue_label rows too).
+    /// </summary>
+    [Delete("/repos/{owner}/{repo}/labels/{id}")]
+    Task DeleteLabelAsync(string owner, string repo, long id, CancellationToken cancellationToken = default);
+
     /// <summary>An issue's labels (not paged).</summary>
     [Get("/repos/{owner}/{repo}/issues/{index}/labels")]
     Task<List<GiteaLabel>> GetIssueLabelsAsync(string owner, string repo, long index, CancellationToken cancellationToken = default);

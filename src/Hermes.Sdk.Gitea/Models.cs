@@ -152,11 +152,31 @@ public sealed record GiteaIssue
     /// <summary>Web address.</summary>
     public string? HtmlUrl { get; init; }
 
+    /// <summary>The repository it belongs to (what tells issues apart in a search across repositories).</summary>
+    public GiteaRepositoryMeta? Repository { get; init; }
+
     /// <summary>
     /// The body's version (Gitea 1.26+; null before): it grows with every change of the body, and an edit that names it
     /// (<see cref="EditIssueOption.ContentVersion"/>) is refused with 409 when the body changed since.
     /// </summary>
     public int? ContentVersion { get; init; }
+}
+
+/// <summary>The repository an issue belongs to, as Gitea names it on the issue (<c>RepositoryMeta</c>).</summary>
+[GiteaSchema("RepositoryMeta")]
+public sealed record GiteaRepositoryMeta
+{
+    /// <summary>Global id.</summary>
+    public long Id { get; init; }
+
+    /// <summary>The repository's name.</summary>
+    public string Name { get; init; } = string.Empty;
+
+    /// <summary>The owner's login.</summary>
+    public string Owner { get; init; } = string.Empty;
+
+    /// <summary><c>owner/name</c>.</summary>
+    public string FullName { get; init; } = string.Empty;
 }
 
 /// <summary>A comment on an issue or pull request.</summary>

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using Hermes.Sdk.Fleet;
 using Hermes.Sdk.Gitea;
+using Hermes.Sdk.TaskQueue;
 using Hermes.Sdk.Identity.Storage;
 using Hermes.Sdk.Models.Chain;
 using Hermes.Sdk.Safety;

@@ -1,4 +1,5 @@
 using Hermes.Sdk.Gitea;
+using Hermes.Sdk.TaskQueue;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Hermes.Sdk.Gitea;
+using Hermes.Sdk.TaskQueue;
 using Hermes.Sdk.Models.Chain;
 using Microsoft.Extensions.AI;
 

@@ -30,9 +30,9 @@ internal sealed class ForgeFixture : IAsyncDisposable
 
     public CollectingLoggerProvider Logs { get; } = new();
 
-    public static async Task<ForgeFixture> StartAsync()
+    public static async Task<ForgeFixture> StartAsync(GiteaTestServerOptions? options = null)
     {
-        GiteaTestServer server = await GiteaTestServer.StartAsync();
+        GiteaTestServer server = await GiteaTestServer.StartAsync(options ?? new GiteaTestServerOptions());
         server.AddUser("wolf-1", "wolf-1-password");
         server.AddRepo(Owner, Repo);
         server.AddCollaborator(Owner, Repo, "wolf-1");
@@ -70,26 +70,6 @@ internal sealed class ForgeFixture : IAsyncDisposable
         GiteaClient client = NewClient(variable, primaryHandler: primaryHandler);
         _clients.Add(client);
         return client;
-    }
-
-    /// <summary>An agent's task queue on fleet/work.</summary>
-    public static GiteaTaskQueue Queue(GiteaClient client, string agent, Action<GiteaTaskQueueOptions>? configure = null, TimeProvider? time = null)
-    {
-        var options = new GiteaTaskQueueOptions { Owner = Owner, Repo = Repo, Agent = agent };
-        configure?.Invoke(options);
-        return new GiteaTaskQueue(client, Microsoft.Extensions.Options.Options.Create(options), null, time);
-    }
-
-    /// <summary>Claims with <paramref name="queue"/> until it answers null; the claims won, in order.</summary>
-    public static async Task<List<TaskClaim>> ClaimUntilNothingAsync(GiteaTaskQueue queue)
-    {
-        var won = new List<TaskClaim>();
-        while (await queue.ClaimNextAsync() is { } claim)
-        {
-            won.Add(claim);
-        }
-
-        return won;
     }
 
     /// <summary>Opens issues labelled ready (as wolf-1); their numbers.</summary>

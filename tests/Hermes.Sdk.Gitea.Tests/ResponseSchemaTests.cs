@@ -48,8 +48,12 @@ public sealed class ResponseSchemaTests
     public async Task The_fixture_checks_every_response_its_clients_receive()
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
-        await fx.SeedReadyAsync(2);
-        await ForgeFixture.Queue(fx.Client, "wolf-1").ClaimNextAsync();
+        List<long> numbers = await fx.SeedReadyAsync(2);
+        await fx.Api.AddIssueLabelsByNameAsync(ForgeFixture.Owner, ForgeFixture.Repo, numbers[0], new IssueLabelNamesOption { Labels = ["ready"] });
+        await fx.Client.ListIssuesAsync(ForgeFixture.Owner, ForgeFixture.Repo, labels: ["ready"]).CountAsync();
+        await fx.Client.ListLabelsAsync(ForgeFixture.Owner, ForgeFixture.Repo).CountAsync();
+        await fx.Client.ListTimelineAsync(ForgeFixture.Owner, ForgeFixture.Repo, numbers[0]).CountAsync();
+        await fx.Api.GetCurrentUserAsync();
         await Assert.ThrowsAsync<GiteaNotFoundException>(() => fx.Api.GetIssueAsync(ForgeFixture.Owner, ForgeFixture.Repo, 99));
 
         Assert.True(fx.SpecChecked >= 10, $"only {fx.SpecChecked} responses were checked");

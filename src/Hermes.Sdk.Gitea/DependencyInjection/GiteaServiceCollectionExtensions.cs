@@ -62,26 +62,4 @@ public static class GiteaServiceCollectionExtensions
         });
         return builder;
     }
-
-    /// <summary>
-    /// Adds <see cref="GiteaTaskQueue"/>: this agent's hands on a repository's label task queue. Needs
-    /// <see cref="AddHermesGitea"/> (the agent's own token). Options are validated at start-up.
-    /// </summary>
-    /// <param name="services">The services.</param>
-    /// <param name="configure">Names the repository and the agent, and the lane labels when not the defaults.</param>
-    /// <returns>The services.</returns>
-    public static IServiceCollection AddHermesGiteaTaskQueue(this IServiceCollection services, Action<GiteaTaskQueueOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<GiteaTaskQueueOptions>().Configure(configure).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GiteaTaskQueueOptions>, GiteaTaskQueueOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new GiteaTaskQueue(
-            sp.GetRequiredService<GiteaClient>(),
-            sp.GetRequiredService<IOptions<GiteaTaskQueueOptions>>(),
-            sp.GetService<Microsoft.Extensions.Logging.ILogger<GiteaTaskQueue>>(),
-            sp.GetRequiredService<TimeProvider>()));
-        return services;
-    }
 }

@@ -1,4 +1,6 @@
-namespace Hermes.Sdk.Gitea;
+using Hermes.Sdk.Gitea;
+
+namespace Hermes.Sdk.TaskQueue;
 
 /// <summary>The command center's task-board lanes, derived only from the forge: labels, assignees and state.</summary>
 public enum TaskLane
@@ -43,7 +45,35 @@ public sealed record TaskClaim(string Owner, string Repo, long Number, string Ti
 /// <param name="IsReady">Whether it carries the ready label.</param>
 /// <param name="LastActivity">When anything last happened on it.</param>
 /// <param name="Ambiguity">Why the lane is <see cref="TaskLane.Ambiguous"/>; otherwise null.</param>
-public sealed record TaskCard(long Number, string Title, TaskLane Lane, IReadOnlyList<string> Holders, IReadOnlyList<string> Assignees, bool IsReady, DateTimeOffset LastActivity, string? Ambiguity);
+public sealed record TaskCard(long Number, string Title, TaskLane Lane, IReadOnlyList<string> Holders, IReadOnlyList<string> Assignees, bool IsReady, DateTimeOffset LastActivity, string? Ambiguity)
+{
+    /// <summary>Places an issue in its lane from the forge's signals alone.</summary>
+    internal static TaskCard Classify(GiteaIssue issue, GiteaTaskQueueOptions options)
+    {
+        string[] holders = [.. issue.Labels.Where(l => l.Name.StartsWith(options.ClaimLabelPrefix, StringComparison.Ordinal)).Select(l => l.Name[options.ClaimLabelPrefix.Length..]).Order(StringComparer.Ordinal)];
+        string[] assignees = [.. (issue.Assignees ?? []).Select(a => a.Login)];
+        string[] statuses = [.. options.StatusLabels.Where(s => issue.Labels.Has(s))];
+        bool ready = issue.Labels.Has(options.ReadyLabel);
+        TaskLane statusLane = statuses.Length == 0 ? TaskLane.Assigned
+            : statuses[0] == options.InProgressLabel ? TaskLane.InProgress
+            : statuses[0] == options.BlockedLabel ? TaskLane.Blocked
+            : TaskLane.InReview;
+
+        string? ambiguity =
+            holders.Length > 1 ? $"claimed by several agents ({string.Join(", ", holders)}): a race not yet settled"
+            : statuses.Length > 1 ? $"several lane labels ({string.Join(", ", statuses)})"
+            : holders.Length == 0 && assignees.Length == 0 && statuses.Length > 0 ? $"labelled '{statuses[0]}' but nobody holds or is assigned it"
+            : ready && statuses.Length > 0 ? $"labelled '{options.ReadyLabel}' yet '{statuses[0]}'"
+            : ready && holders.Length == 0 && assignees.Length > 0 ? $"labelled '{options.ReadyLabel}' yet assigned to {string.Join(", ", assignees)} with no claim"
+            : holders.Length == 1 && assignees.Length > 0 && !assignees.Contains(holders[0], StringComparer.OrdinalIgnoreCase) ? $"claimed by {holders[0]} but assigned to {string.Join(", ", assignees)}"
+            : null;
+
+        TaskLane lane = ambiguity is not null ? TaskLane.Ambiguous
+            : holders.Length == 0 && assignees.Length == 0 ? TaskLane.Unassigned
+            : statusLane;
+        return new TaskCard(issue.Number, issue.Title, lane, holders, assignees, ready, issue.UpdatedAt, ambiguity);
+    }
+}
 
 /// <summary>The open issues of a repository by lane, read from the forge at <see cref="ReadAt"/>.</summary>
 /// <param name="Owner">The repository's owner.</param>

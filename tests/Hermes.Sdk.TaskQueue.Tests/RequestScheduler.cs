@@ -1,6 +1,6 @@
 using Hermes.Sdk.Gitea.Testing;
 
-namespace Hermes.Sdk.Gitea.Tests;
+namespace Hermes.Sdk.TaskQueue.Tests;
 
 /// <summary>
 /// Holds the forge's requests (through <see cref="GiteaTestServerOptions.BeforeCommitAsync"/>) so that a test decides

@@ -1,4 +1,6 @@
-namespace Hermes.Sdk.Gitea.Tests;
+using Hermes.Sdk.Gitea;
+using Hermes.Sdk.Gitea.Tests;
+namespace Hermes.Sdk.TaskQueue.Tests;
 
 /// <summary>The burn-night rubric: evidence, a recommended next action and a confidence level, or nothing is posted.</summary>
 public sealed class TriageRubricTests

@@ -1,7 +1,8 @@
+using Hermes.Sdk.Gitea;
 using Xunit.Abstractions;
 using Hermes.Sdk.Gitea.Testing;
 
-namespace Hermes.Sdk.Gitea.Tests;
+namespace Hermes.Sdk.TaskQueue.Tests;
 
 /// <summary>
 /// The claim protocol under every ordering of its requests: two agents with every request scheduled (reads included),

@@ -1,8 +1,10 @@
+using Hermes.Sdk.Gitea;
+using Hermes.Sdk.Gitea.Tests;
 using Hermes.Sdk.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Hermes.Sdk.Gitea.Tests;
+namespace Hermes.Sdk.TaskQueue.Tests;
 
 /// <summary>The label task queue against the loopback forge: claims, lanes, lost claims, the reaper and the board.</summary>
 public sealed class TaskQueueTests
@@ -16,7 +18,7 @@ public sealed class TaskQueueTests
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
         List<long> numbers = await fx.SeedReadyAsync(3);
         await fx.Api.CreateIssueAsync(O, R, new CreateIssueOption { Title = "not ready" });
-        GiteaTaskQueue queue = ForgeFixture.Queue(fx.Client, "wolf-1", o => o.SpreadClaims = false);
+        GiteaTaskQueue queue = Queues.Queue(fx.Client, "wolf-1", o => o.SpreadClaims = false);
 
         TaskClaim? claim = await queue.ClaimNextAsync();
 
@@ -30,7 +32,7 @@ public sealed class TaskQueueTests
         Assert.Equal(["wolf-1"], (await fx.Api.GetIssueAsync(O, R, claim.Number)).Assignees!.Select(a => a.Login)); // assigned when work starts
 
         // A restarted agent finds its work again.
-        GiteaTaskQueue restarted = ForgeFixture.Queue(fx.Client, "wolf-1");
+        GiteaTaskQueue restarted = Queues.Queue(fx.Client, "wolf-1");
         Assert.Equal([claim], await restarted.ListMineAsync().ToListAsync());
     }
 
@@ -38,12 +40,12 @@ public sealed class TaskQueueTests
     public async Task Initialising_creates_the_lane_labels_and_refuses_a_token_of_another_user()
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
-        await ForgeFixture.Queue(fx.Client, "wolf-1").InitializeAsync();
+        await Queues.Queue(fx.Client, "wolf-1").InitializeAsync();
         Assert.Equal(
             ["assigned:wolf-1", "blocked", "in-progress", "in-review", "ready"],
             await fx.Client.ListLabelsAsync(O, R).Select(l => l.Name).Order(StringComparer.Ordinal).ToListAsync());
 
-        GiteaTaskQueue impostor = ForgeFixture.Queue(fx.Client, "wolf-2");
+        GiteaTaskQueue impostor = Queues.Queue(fx.Client, "wolf-2");
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => impostor.ClaimNextAsync());
         Assert.Contains("authenticates as 'wolf-1'", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(fx.Token, ex.Message, StringComparison.Ordinal);
@@ -68,14 +70,14 @@ public sealed class TaskQueueTests
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
         var services = new ServiceCollection();
         services.AddHermesGitea(o => { o.BaseUrl = fx.Server.BaseUrl; o.TokenEnvironmentVariable = fx.TokenVariable; });
-        services.AddHermesGiteaTaskQueue(o => { o.Owner = O; o.Repo = R; o.Agent = "wolf-1"; });
+        services.AddHermesTaskQueue(o => { o.Owner = O; o.Repo = R; o.Agent = "wolf-1"; });
         await using ServiceProvider provider = services.BuildServiceProvider();
         await fx.SeedReadyAsync(1);
 
         Assert.NotNull(await provider.GetRequiredService<GiteaTaskQueue>().ClaimNextAsync());
 
         var bad = new ServiceCollection();
-        bad.AddHermesGiteaTaskQueue(o => { o.Owner = O; o.Repo = R; });
+        bad.AddHermesTaskQueue(o => { o.Owner = O; o.Repo = R; });
         await using ServiceProvider badProvider = bad.BuildServiceProvider();
         Assert.Throws<OptionsValidationException>(() => badProvider.GetRequiredService<IOptions<GiteaTaskQueueOptions>>().Value);
     }
@@ -85,8 +87,8 @@ public sealed class TaskQueueTests
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
         List<long> numbers = await fx.SeedReadyAsync(1);
-        GiteaTaskQueue first = ForgeFixture.Queue(fx.Client, "wolf-1");
-        GiteaTaskQueue second = ForgeFixture.Queue(fx.AddAgent("wolf-2"), "wolf-2");
+        GiteaTaskQueue first = Queues.Queue(fx.Client, "wolf-1");
+        GiteaTaskQueue second = Queues.Queue(fx.AddAgent("wolf-2"), "wolf-2");
 
         Assert.NotNull(await first.TryClaimAsync(numbers[0]));
         Assert.Null(await second.TryClaimAsync(numbers[0]));
@@ -99,7 +101,7 @@ public sealed class TaskQueueTests
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
         List<long> numbers = await fx.SeedReadyAsync(1);
-        GiteaTaskQueue rival = ForgeFixture.Queue(fx.AddAgent("wolf-2"), "wolf-2");
+        GiteaTaskQueue rival = Queues.Queue(fx.AddAgent("wolf-2"), "wolf-2");
         await rival.InitializeAsync();
 
         // wolf-2's claim lands between wolf-1's read of the queue and wolf-1's own label write.
@@ -107,7 +109,7 @@ public sealed class TaskQueueTests
             IsIssueLabelWrite,
             () => fx.Api.AddIssueLabelsByNameAsync(O, R, numbers[0], new IssueLabelNamesOption { Labels = ["assigned:wolf-2"] }));
         using GiteaClient hooked = fx.NewClient(fx.TokenVariable, primaryHandler: interleave);
-        GiteaTaskQueue queue = ForgeFixture.Queue(hooked, "wolf-1");
+        GiteaTaskQueue queue = Queues.Queue(hooked, "wolf-1");
 
         Assert.Null(await queue.ClaimNextAsync());
 
@@ -123,14 +125,14 @@ public sealed class TaskQueueTests
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
         List<long> numbers = await fx.SeedReadyAsync(1);
-        GiteaTaskQueue winner = ForgeFixture.Queue(fx.AddAgent("wolf-2"), "wolf-2");
+        GiteaTaskQueue winner = Queues.Queue(fx.AddAgent("wolf-2"), "wolf-2");
         TaskClaim? won = null;
         var interleave = new InterleavingHandler(
             IsIssueLabelWrite,
             async () => won = await winner.TryClaimAsync(numbers[0]));
         using GiteaClient hooked = fx.NewClient(fx.TokenVariable, primaryHandler: interleave);
 
-        Assert.Null(await ForgeFixture.Queue(hooked, "wolf-1").ClaimNextAsync());
+        Assert.Null(await Queues.Queue(hooked, "wolf-1").ClaimNextAsync());
 
         Assert.NotNull(won);
         Assert.Equal(["assigned:wolf-2", "ready"], await fx.LabelsOfAsync(numbers[0]));
@@ -141,7 +143,7 @@ public sealed class TaskQueueTests
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
         await fx.SeedReadyAsync(1);
-        GiteaTaskQueue queue = ForgeFixture.Queue(fx.Client, "wolf-1");
+        GiteaTaskQueue queue = Queues.Queue(fx.Client, "wolf-1");
         TaskClaim claim = (await queue.ClaimNextAsync())!;
         async Task<TaskLane> LaneAsync() => (await queue.GetBoardAsync()).Cards.Single(c => c.Number == claim.Number).Lane;
 
@@ -179,7 +181,7 @@ public sealed class TaskQueueTests
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
         await fx.SeedReadyAsync(1);
-        GiteaTaskQueue queue = ForgeFixture.Queue(fx.Client, "wolf-1");
+        GiteaTaskQueue queue = Queues.Queue(fx.Client, "wolf-1");
         TaskClaim claim = (await queue.ClaimNextAsync())!;
         await queue.StartAsync(claim);
 
@@ -198,7 +200,7 @@ public sealed class TaskQueueTests
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
         await fx.SeedReadyAsync(1);
-        GiteaTaskQueue queue = ForgeFixture.Queue(fx.Client, "wolf-1");
+        GiteaTaskQueue queue = Queues.Queue(fx.Client, "wolf-1");
         TaskClaim claim = (await queue.ClaimNextAsync())!;
         GiteaLabel mine = (await fx.Api.GetIssueLabelsAsync(O, R, claim.Number)).Single(l => l.Name == "assigned:wolf-1");
         await fx.Api.RemoveIssueLabelAsync(O, R, claim.Number, mine.Id); // an operator took it back
@@ -216,7 +218,7 @@ public sealed class TaskQueueTests
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
         await fx.SeedReadyAsync(3);
-        GiteaTaskQueue wolf = ForgeFixture.Queue(fx.AddAgent("wolf-2"), "wolf-2", o => o.SpreadClaims = false);
+        GiteaTaskQueue wolf = Queues.Queue(fx.AddAgent("wolf-2"), "wolf-2", o => o.SpreadClaims = false);
         TaskClaim assigned = (await wolf.ClaimNextAsync())!;
         TaskClaim started = (await wolf.ClaimNextAsync())!;
         TaskClaim blocked = (await wolf.ClaimNextAsync())!;
@@ -224,7 +226,7 @@ public sealed class TaskQueueTests
         await wolf.BlockAsync(blocked, "waiting on review of the design");
 
         var now = new ShiftableTimeProvider();
-        GiteaTaskQueue supervisor = ForgeFixture.Queue(fx.Client, "wolf-1", o => o.StaleAfter = TimeSpan.FromHours(2), now);
+        GiteaTaskQueue supervisor = Queues.Queue(fx.Client, "wolf-1", o => o.StaleAfter = TimeSpan.FromHours(2), now);
         Assert.Empty(await supervisor.ReapStaleAsync());
 
         now.Offset = TimeSpan.FromHours(3);
@@ -248,9 +250,9 @@ public sealed class TaskQueueTests
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
         await fx.SeedReadyAsync(1);
         var now = new ShiftableTimeProvider();
-        GiteaTaskQueue queue = ForgeFixture.Queue(fx.Client, "wolf-1", o => o.StaleAfter = TimeSpan.FromHours(2), now);
+        GiteaTaskQueue queue = Queues.Queue(fx.Client, "wolf-1", o => o.StaleAfter = TimeSpan.FromHours(2), now);
         TaskClaim claim = (await queue.ClaimNextAsync())!;
-        await ForgeFixture.Queue(fx.AddAgent("wolf-2"), "wolf-2").InitializeAsync();
+        await Queues.Queue(fx.AddAgent("wolf-2"), "wolf-2").InitializeAsync();
 
         // wolf-2 added its label after wolf-1 won, saw two, and died before stepping back.
         await fx.Api.AddIssueLabelsByNameAsync(O, R, claim.Number, new IssueLabelNamesOption { Labels = ["assigned:wolf-2"] });
@@ -273,7 +275,7 @@ public sealed class TaskQueueTests
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
         await fx.SeedReadyAsync(2);
-        GiteaTaskQueue queue = ForgeFixture.Queue(fx.Client, "wolf-1");
+        GiteaTaskQueue queue = Queues.Queue(fx.Client, "wolf-1");
         await queue.InitializeAsync();
         fx.Server.DeleteLabel(O, R, "assigned:wolf-1");
 
@@ -288,16 +290,16 @@ public sealed class TaskQueueTests
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
         List<long> numbers = await fx.SeedReadyAsync(40);
-        await ForgeFixture.Queue(fx.AddAgent("slow"), "slow").InitializeAsync(); // ranked first: the newest twenty are its page
-        GiteaTaskQueue fast = ForgeFixture.Queue(fx.AddAgent("wolf-2"), "wolf-2");
+        await Queues.Queue(fx.AddAgent("slow"), "slow").InitializeAsync(); // ranked first: the newest twenty are its page
+        GiteaTaskQueue fast = Queues.Queue(fx.AddAgent("wolf-2"), "wolf-2");
 
         // Its own twenty (the oldest), then the slow agent's page is seen to be behind, and the newer half of it is taken:
         // the older half, where its owner works first, is left to it.
-        List<TaskClaim> first = await ForgeFixture.ClaimUntilNothingAsync(fast);
+        List<TaskClaim> first = await Queues.ClaimUntilNothingAsync(fast);
         Assert.Equal([.. numbers[..20], .. numbers[30..]], first.Select(c => c.Number).Order());
 
         // Asked again, the rest is taken too: its owner may be gone.
-        List<TaskClaim> second = await ForgeFixture.ClaimUntilNothingAsync(fast);
+        List<TaskClaim> second = await Queues.ClaimUntilNothingAsync(fast);
         Assert.Equal(numbers[20..30], second.Select(c => c.Number).Order());
     }
 
@@ -306,11 +308,11 @@ public sealed class TaskQueueTests
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
         List<long> numbers = await fx.SeedReadyAsync(40);
-        GiteaTaskQueue early = ForgeFixture.Queue(fx.AddAgent("wolf-2"), "wolf-2");
+        GiteaTaskQueue early = Queues.Queue(fx.AddAgent("wolf-2"), "wolf-2");
         Assert.Equal(numbers[0], (await early.ClaimNextAsync())!.Number); // a fleet of one: the whole list is its page
 
         // A second agent joins while the first is mid-round: for it the fleet is two, and the oldest twenty are its page.
-        GiteaTaskQueue late = ForgeFixture.Queue(fx.AddAgent("wolf-3"), "wolf-3");
+        GiteaTaskQueue late = Queues.Queue(fx.AddAgent("wolf-3"), "wolf-3");
         var claims = new List<TaskClaim>();
         for (int turn = 0; turn < 10; turn++)
         {
@@ -331,8 +333,8 @@ public sealed class TaskQueueTests
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
         List<long> numbers = await fx.SeedReadyAsync(60);
-        await ForgeFixture.Queue(fx.AddAgent("ghost"), "ghost").InitializeAsync(); // on the roster, never claims
-        GiteaTaskQueue[] live = [.. new[] { "wolf-2", "wolf-3" }.Select(a => ForgeFixture.Queue(fx.AddAgent(a), a))];
+        await Queues.Queue(fx.AddAgent("ghost"), "ghost").InitializeAsync(); // on the roster, never claims
+        GiteaTaskQueue[] live = [.. new[] { "wolf-2", "wolf-3" }.Select(a => Queues.Queue(fx.AddAgent(a), a))];
 
         // Both on the roster before either reads it: an agent that started a round before the other's claim label existed
         // would page the list for a fleet of two, and its pages would not line up with the others'.
@@ -340,13 +342,13 @@ public sealed class TaskQueueTests
 
         // Three pages of twenty, one per roster member. Helpers only ever take from the newer half of another's page, so
         // the oldest ten of the silent agent's page are left to it when the live agents first answer "nothing for now".
-        List<TaskClaim> first = [.. (await Task.WhenAll(live.Select(ForgeFixture.ClaimUntilNothingAsync))).SelectMany(c => c)];
+        List<TaskClaim> first = [.. (await Task.WhenAll(live.Select(Queues.ClaimUntilNothingAsync))).SelectMany(c => c)];
         int left = await live[0].ListReadyAsync().CountAsync();
         Assert.InRange(left, 10, 20);
         Assert.Equal(numbers.Count - left, first.Count);
 
         // Asked again, they no longer wait for it.
-        List<TaskClaim> second = [.. (await Task.WhenAll(live.Select(ForgeFixture.ClaimUntilNothingAsync))).SelectMany(c => c)];
+        List<TaskClaim> second = [.. (await Task.WhenAll(live.Select(Queues.ClaimUntilNothingAsync))).SelectMany(c => c)];
         Assert.Equal(left, second.Count);
         Assert.Equal(numbers, first.Concat(second).Select(c => c.Number).Order());
         Assert.DoesNotContain(first.Concat(second), c => c.Agent == "ghost");
@@ -379,7 +381,7 @@ public sealed class TaskQueueTests
             Assignees = [.. assignees.Select(a => new GiteaUser { Login = a })],
         };
 
-        TaskCard card = GiteaTaskQueue.Classify(issue, new GiteaTaskQueueOptions { Owner = O, Repo = R, Agent = "wolf-1" });
+        TaskCard card = TaskCard.Classify(issue, new GiteaTaskQueueOptions { Owner = O, Repo = R, Agent = "wolf-1" });
 
         Assert.Equal(lane, card.Lane);
         if (ambiguity is null)
@@ -396,9 +398,9 @@ public sealed class TaskQueueTests
     public void Each_agent_tries_issues_in_its_own_stable_order()
     {
         long[] numbers = [.. Enumerable.Range(1, 50).Select(n => (long)n)];
-        long[] a1 = [.. numbers.OrderBy(n => GiteaTaskQueue.SpreadKey("wolf-1", n))];
-        long[] a2 = [.. numbers.OrderBy(n => GiteaTaskQueue.SpreadKey("wolf-1", n))];
-        long[] b = [.. numbers.OrderBy(n => GiteaTaskQueue.SpreadKey("wolf-2", n))];
+        long[] a1 = [.. numbers.OrderBy(n => ClaimPlanner.SpreadKey("wolf-1", n))];
+        long[] a2 = [.. numbers.OrderBy(n => ClaimPlanner.SpreadKey("wolf-1", n))];
+        long[] b = [.. numbers.OrderBy(n => ClaimPlanner.SpreadKey("wolf-2", n))];
 
         Assert.Equal(a1, a2);
         Assert.NotEqual(a1, b);

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Hermes.Sdk.Gitea;
+using Hermes.Sdk.Gitea;
+
+namespace Hermes.Sdk.TaskQueue;
 
 /// <summary>How sure a wolf is of its triage.</summary>
 public enum TriageConfidence
@@ -20,7 +22,7 @@ public enum TriageConfidence
 /// <summary>
 /// A burn-night triage comment: the rubric asks every wolf for <b>evidence</b> someone can check (an issue or PR
 /// reference, a link, a commit, a file path, a quoted log line or code span), a <b>recommended next action</b>, and a
-/// <b>confidence</b> level. <see cref="GiteaClient.PostTriageCommentAsync(string, string, long, string, CancellationToken)"/>
+/// <b>confidence</b> level. <see cref="TriageComments.PostTriageCommentAsync(GiteaClient, string, string, long, string, CancellationToken)"/>
 /// refuses a comment without them.
 /// </summary>
 /// <param name="Evidence">What was observed, each item citing something checkable.</param>

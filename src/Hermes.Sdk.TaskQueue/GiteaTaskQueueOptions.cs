@@ -1,7 +1,9 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
-namespace Hermes.Sdk.Gitea;
+using Hermes.Sdk.Gitea;
+
+namespace Hermes.Sdk.TaskQueue;
 
 /// <summary>
 /// One agent's view of one repository's label task queue: which repository, who the agent is, and the label names
@@ -60,6 +62,15 @@ public sealed class GiteaTaskQueueOptions
     public string ClaimLabel => ClaimLabelPrefix + Agent;
 
     internal IEnumerable<string> StatusLabels => [InProgressLabel, BlockedLabel, InReviewLabel];
+
+    /// <summary>Ready, not a pull request, and nobody's claim on it.</summary>
+    internal bool IsClaimable(GiteaIssue issue) =>
+        issue.PullRequest is null && issue.Labels.Has(ReadyLabel) && issue.Labels.CountStartingWith(ClaimLabelPrefix) == 0;
+
+    internal bool IsClaimLabel(string name) => name.StartsWith(ClaimLabelPrefix, StringComparison.Ordinal);
+
+    /// <summary>The agent a claim label names.</summary>
+    internal string AgentOf(string claimLabel) => claimLabel[ClaimLabelPrefix.Length..];
 }
 
 /// <summary>Validates <see cref="GiteaTaskQueueOptions"/>.</summary>

@@ -1,4 +1,6 @@
-namespace Hermes.Sdk.Gitea.Tests;
+using Hermes.Sdk.Gitea;
+using Hermes.Sdk.Gitea.Tests;
+namespace Hermes.Sdk.TaskQueue.Tests;
 
 /// <summary>Twenty agents, each with its own account and token, racing for two hundred ready issues.</summary>
 public sealed class TaskQueueRaceTests
@@ -13,14 +15,14 @@ public sealed class TaskQueueRaceTests
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
         List<long> numbers = await fx.SeedReadyAsync(Issues);
-        GiteaTaskQueue[] queues = [.. Enumerable.Range(1, Agents).Select(i => ForgeFixture.Queue(fx.AddAgent($"racer-{i}"), $"racer-{i}", o => o.SpreadClaims = spread))];
+        GiteaTaskQueue[] queues = [.. Enumerable.Range(1, Agents).Select(i => Queues.Queue(fx.AddAgent($"racer-{i}"), $"racer-{i}", o => o.SpreadClaims = spread))];
         await Task.WhenAll(queues.Select(q => q.InitializeAsync()));
 
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Task<List<TaskClaim>>[] runs = [.. queues.Select(queue => Task.Run(async () =>
         {
             await start.Task;
-            return await ForgeFixture.ClaimUntilNothingAsync(queue);
+            return await Queues.ClaimUntilNothingAsync(queue);
         }))];
         start.SetResult();
         List<TaskClaim> claims = [.. (await Task.WhenAll(runs)).SelectMany(c => c)];
