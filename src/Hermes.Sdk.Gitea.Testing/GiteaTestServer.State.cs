@@ -145,6 +145,22 @@ public sealed partial class GiteaTestServer
         }
     }
 
+    /// <summary>Adds a repository label (another of the same name if one exists: Gitea allows duplicates).</summary>
+    /// <param name="owner">Owner.</param>
+    /// <param name="repo">Repository.</param>
+    /// <param name="name">The label's name.</param>
+    /// <param name="color">Its colour, six hex digits.</param>
+    /// <returns>The label.</returns>
+    public GiteaLabel AddLabel(string owner, string repo, string name, string color = "cccccc")
+    {
+        lock (_gate)
+        {
+            var label = new GiteaLabel { Id = NextId(), Name = name, Color = color };
+            _repos[$"{owner}/{repo}"].Labels.Add(label);
+            return label;
+        }
+    }
+
     /// <summary>Deletes a repository label, taking it off every issue (as deleting a label in Gitea's UI does).</summary>
     /// <param name="owner">Owner.</param>
     /// <param name="repo">Repository.</param>

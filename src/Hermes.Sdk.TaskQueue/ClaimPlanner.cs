@@ -33,6 +33,7 @@ internal sealed class ClaimPlanner(GiteaClient client, GiteaTaskQueueOptions opt
     private long _roundStartedAt;
     private bool _leftToOwners;
     private bool _steppedBack;
+    private bool _rosterReadThisRound;
 
     /// <summary>The next candidate, if any is held; candidates read too long ago are dropped first.</summary>
     public bool TryTake(out ClaimCandidate candidate)
@@ -77,8 +78,7 @@ internal sealed class ClaimPlanner(GiteaClient client, GiteaTaskQueueOptions opt
     /// the claim labels in the repository, and the agent ranked <c>r</c> of <c>n</c> reads pages <c>r+1</c>,
     /// <c>r+1+n</c>, … oldest issue first. With its own pages used up, one single-issue read of a random other agent's
     /// page says whether its owner has more than half of it to go; if so, the agent helps with that page's newer half.
-    /// Otherwise it answers "nothing for now", and asked again, counts what is left and reads the list from its oldest
-    /// end. Without spreading, everyone reads the oldest page, oldest first.
+    /// Otherwise it answers "nothing for now", and asked again, reads the list from its oldest end. Without spreading, everyone reads the oldest page, oldest first.
     /// </summary>
     /// <returns>False when no ready, unclaimed issue is left for this agent now.</returns>
     public async Task<bool> RefillAsync(CancellationToken cancellationToken)
@@ -98,9 +98,9 @@ internal sealed class ClaimPlanner(GiteaClient client, GiteaTaskQueueOptions opt
             return EnqueueCandidates(await ScanReadyAsync(cancellationToken).ConfigureAwait(false), CandidateOrder.OldestFirst);
         }
 
-        if (time.GetElapsedTime(Volatile.Read(ref _roundStartedAt)) > CandidateLifetime)
+        if (time.GetElapsedTime(Volatile.Read(ref _roundStartedAt)) > CandidateLifetime && await StartRoundAsync(cancellationToken).ConfigureAwait(false))
         {
-            await StartRoundAsync(cancellationToken).ConfigureAwait(false);
+            return true;
         }
 
         while (NextHomePage() is { } page)
@@ -129,6 +129,14 @@ internal sealed class ClaimPlanner(GiteaClient client, GiteaTaskQueueOptions opt
             return true;
         }
 
+        // Before answering "nothing for now" after a round paged for the roster the queue's initialisation read: if the
+        // fleet is not what it paged for, pages of agents it did not know of may be waiting. Page the list again.
+        if (!Volatile.Read(ref _rosterReadThisRound) && await RosterChangedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            Volatile.Write(ref _roundStartedAt, 0);
+            return await RefillAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         // Nothing for this agent now. Next time a new round starts (the fleet and the list may have changed since), and
         // what may have been left to others now (the agent did not look) is fair game then.
         Volatile.Write(ref _leftToOwners, !owed);
@@ -138,26 +146,40 @@ internal sealed class ClaimPlanner(GiteaClient client, GiteaTaskQueueOptions opt
 
     /// <summary>
     /// A new round of this agent's own pages (new work lands on them too): learns who is in the fleet now and how long
-    /// the ready list is, so that every agent derives the same pages.
+    /// the ready list is, so that every agent derives the same pages. The roster is read unless the queue's
+    /// initialisation just read it (an agent that pages the list for a fleet it has not fully seen learns of it on its
+    /// first lost race, or before it answers "nothing for now"). The first own page, read at the forge's largest size,
+    /// also tells how long the list is: a list long enough to give every agent full pages is paged at that size, and
+    /// that read is the round's first page; a shorter one is shared out in pages of its length over the fleet's size.
     /// </summary>
-    private async Task StartRoundAsync(CancellationToken cancellationToken)
+    /// <returns>Whether the round's first read found candidates.</returns>
+    private async Task<bool> StartRoundAsync(CancellationToken cancellationToken)
     {
-        // Two independent reads: one round trip's wait, not two.
-        Task roster = labels.RefreshAsync(createMissing: false, cancellationToken);
-        Task<long?> ready = CountOpenIssuesAsync(options.ReadyLabel, cancellationToken);
-        await Task.WhenAll(roster, ready).ConfigureAwait(false);
-
-        if (await ready.ConfigureAwait(false) is { } total)
+        bool readRoster = time.GetElapsedTime(labels.ReadAt) >= CandidateLifetime;
+        if (readRoster)
         {
-            Volatile.Write(ref _readyTotal, total);
-            int fleet = FleetPlace().Size;
-            int share = (int)Math.Min(int.MaxValue - 1, (total + fleet - 1) / fleet);
-            share += share % 2; // even, so that the newer half of a page can be read on its own
-            Volatile.Write(ref _pageSize, Math.Clamp(share, CandidatePage, await client.GetMaxPageSizeAsync(cancellationToken).ConfigureAwait(false)));
+            await labels.RefreshAsync(createMissing: false, cancellationToken).ConfigureAwait(false);
         }
 
-        Volatile.Write(ref _homeRound, 0);
+        Volatile.Write(ref _rosterReadThisRound, readRoster);
         Volatile.Write(ref _roundStartedAt, time.GetTimestamp());
+
+        int max = await client.GetMaxPageSizeAsync(cancellationToken).ConfigureAwait(false);
+        (int rank, int fleet) = FleetPlace();
+        List<GiteaIssue> first = await ReadReadyPageAsync(rank + 1, cancellationToken, max).ConfigureAwait(false);
+        long total = Math.Max(0, Volatile.Read(ref _readyTotal));
+        int share = (int)Math.Min(int.MaxValue - 1, (total + fleet - 1) / fleet);
+        share += share % 2; // even, so that the newer half of a page can be read on its own
+        int size = Math.Clamp(share, CandidatePage, max);
+        Volatile.Write(ref _pageSize, size);
+        if (size < max)
+        {
+            Volatile.Write(ref _homeRound, 0);
+            return false;
+        }
+
+        Volatile.Write(ref _homeRound, 1);
+        return EnqueueCandidates(first, CandidateOrder.OldestFirst);
     }
 
     /// <summary>
@@ -271,10 +293,6 @@ internal sealed class ClaimPlanner(GiteaClient client, GiteaTaskQueueOptions opt
 
         return [.. ready.Items];
     }
-
-    /// <summary>How many open issues carry <paramref name="label"/> (one label: Gitea's filter is ALL-of, models/issues/issue_search.go:159-165).</summary>
-    private async Task<long?> CountOpenIssuesAsync(string label, CancellationToken cancellationToken) =>
-        (await client.GetIssuesPageAsync(options.Owner, options.Repo, 1, 1, labels: label, cancellationToken: cancellationToken).ConfigureAwait(false)).TotalCount;
 
     /// <summary>Reads the roster again; whether it differs from the one this agent had.</summary>
     private async Task<bool> RosterChangedAsync(CancellationToken cancellationToken)

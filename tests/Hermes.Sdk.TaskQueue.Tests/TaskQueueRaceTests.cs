@@ -1,3 +1,4 @@
+using Hermes.Sdk.Gitea.Testing;
 using Hermes.Sdk.Gitea;
 using Hermes.Sdk.Gitea.Tests;
 namespace Hermes.Sdk.TaskQueue.Tests;
@@ -9,11 +10,13 @@ public sealed class TaskQueueRaceTests
     private const int Issues = 200;
 
     [Theory]
-    [InlineData(false)] // everyone goes for the oldest issue first: maximum contention
-    [InlineData(true)] // each agent in its own order
-    public async Task Every_issue_ends_with_exactly_one_claim_and_every_winner_holds_what_it_believes(bool spread)
+    [InlineData(false, GiteaTestVersion.Gitea126)] // everyone goes for the oldest issue first: maximum contention
+    [InlineData(true, GiteaTestVersion.Gitea126)] // the fleet shares the list out
+    [InlineData(true, GiteaTestVersion.Gitea125)]
+    [InlineData(true, GiteaTestVersion.Gitea124)]
+    public async Task Every_issue_ends_with_exactly_one_claim_and_every_winner_holds_what_it_believes(bool spread, GiteaTestVersion version)
     {
-        await using ForgeFixture fx = await ForgeFixture.StartAsync();
+        await using ForgeFixture fx = await ForgeFixture.StartAsync(new GiteaTestServerOptions { Version = version });
         List<long> numbers = await fx.SeedReadyAsync(Issues);
         GiteaTaskQueue[] queues = [.. Enumerable.Range(1, Agents).Select(i => Queues.Queue(fx.AddAgent($"racer-{i}"), $"racer-{i}", o => o.SpreadClaims = spread))];
         await Task.WhenAll(queues.Select(q => q.InitializeAsync()));

@@ -1,3 +1,4 @@
+using Hermes.Sdk.Gitea.Testing;
 using Hermes.Sdk.Gitea;
 using Hermes.Sdk.Gitea.Tests;
 using Hermes.Sdk.TestSupport;
@@ -138,10 +139,13 @@ public sealed class TaskQueueTests
         Assert.Equal(["assigned:wolf-2", "ready"], await fx.LabelsOfAsync(numbers[0]));
     }
 
-    [Fact]
-    public async Task The_lifecycle_moves_the_card_through_the_lanes_and_completion_closes_the_issue()
+    [Theory]
+    [InlineData(GiteaTestVersion.Gitea124)]
+    [InlineData(GiteaTestVersion.Gitea125)]
+    [InlineData(GiteaTestVersion.Gitea126)]
+    public async Task The_lifecycle_moves_the_card_through_the_lanes_and_completion_closes_the_issue(GiteaTestVersion version)
     {
-        await using ForgeFixture fx = await ForgeFixture.StartAsync();
+        await using ForgeFixture fx = await ForgeFixture.StartAsync(new GiteaTestServerOptions { Version = version });
         await fx.SeedReadyAsync(1);
         GiteaTaskQueue queue = Queues.Queue(fx.Client, "wolf-1");
         TaskClaim claim = (await queue.ClaimNextAsync())!;
