@@ -46,7 +46,8 @@ public sealed partial class AgentLoop
         AgentTool[] offered = [.. task.Tools.Where(t => t.IsAllowed(task.Tier, task.TokenScopes))];
         var audit = new AgentAudit();
         var guard = new BudgetGuard(_agent, task, offered.Select(t => t.Name).ToHashSet(StringComparer.Ordinal), audit, _logger);
-        using var loop = new FunctionInvokingChatClient(guard, _loggerFactory)
+        // Not disposed: disposing it would dispose the agent's client, which belongs to the caller and outlives the task.
+        var loop = new FunctionInvokingChatClient(guard, _loggerFactory)
         {
             MaximumIterationsPerRequest = task.Budget.MaxToolCalls + 1,
             FunctionInvoker = (context, ct) => InvokeAsync(context, audit, ct),

@@ -108,11 +108,16 @@ public static partial class SeedApp
     {
         var once = new Option<bool>("--once") { Description = "Work at most one issue, then exit." };
         var interval = new Option<TimeSpan>("--interval") { Description = "How long to wait when nothing is ready.", DefaultValueFactory = _ => TimeSpan.FromSeconds(30) };
-        var run = new Command("run", "The agent loop: claim a ready issue, work it through the chain with soul and conscience, comment with the result, give it back (or close or block it). Refuses to start with a drifted soul or a model the ship gate has not cleared.")
+        var burn = new Option<bool>("--burn") { Description = "Burn night (wolves): triage up to --max-issues stale issues with the rubric, then print the burn report." };
+        var maxIssues = new Option<int>("--max-issues") { Description = "Burn night: how many stale issues to look at, oldest activity first.", DefaultValueFactory = _ => 50 };
+        var staleAfter = new Option<TimeSpan>("--stale-after") { Description = "Burn night: an issue is stale after this long without activity.", DefaultValueFactory = _ => TimeSpan.FromDays(14) };
+        var run = new Command("run", "The agent loop: claim a ready issue, work it through the chain with soul and conscience, comment with the result, give it back (or close or block it). With --burn, a wolf's burn night instead. Refuses to start with a drifted soul or a model the ship gate has not cleared.")
         {
-            once, interval,
+            once, interval, burn, maxIssues, staleAfter,
         };
-        run.SetAction((parse, ct) => ExecuteAsync(options, parse.GetValue(json), s => RunLoopAsync(s, parse.GetValue(once), parse.GetValue(interval), ct)));
+        run.SetAction((parse, ct) => ExecuteAsync(options, parse.GetValue(json), s => parse.GetValue(burn)
+            ? BurnNightAsync(s, parse.GetValue(maxIssues), parse.GetValue(staleAfter), ct)
+            : RunLoopAsync(s, parse.GetValue(once), parse.GetValue(interval), ct)));
         return run;
     }
 
@@ -120,17 +125,9 @@ public static partial class SeedApp
     {
         SeedConfig config = s.Config;
         Conscience conscience = Conscience.Load(new SafetyOptions { SoulPath = s.SoulPath, Locale = config.Locale, RequirePinnedSoul = true });
-        ShipGate gate = s.ShipGate();
-        List<ShipClearance> refused = [.. config.Chain.Providers.Select(p => gate.Check(SafetySuite.ModelIdOf(p))).Where(c => !c.Cleared)];
-        if (refused.Count > 0)
+        if (await RefusedByTheShipGateAsync(s).ConfigureAwait(false) is { } refused)
         {
-            foreach (ShipClearance c in refused)
-            {
-                await s.Options.Error.WriteLineAsync($"ship gate: {c.Reason}").ConfigureAwait(false);
-            }
-
-            var notCleared = new RunResult(false, [], [.. refused.Select(c => c.Reason)]);
-            return new SeedOutput(notCleared, console => console.MarkupLine(Status(false, "not started: run `safety run` until every model of the chain is cleared")), NotReady);
+            return refused;
         }
 
         using IChatClient agent = new ChatClientBuilder(new ModelChain(config.Chain, loggerFactory: s.Logging, environment: s.Env)).UseConscience(conscience).Build(); // owns the chain
@@ -180,6 +177,25 @@ public static partial class SeedApp
                 console.MarkupLine($"#{h.Issue} {Markup.Escape(h.Title)}: {Markup.Escape(h.Outcome)}{(h.AnsweredBy is null ? string.Empty : $" (answered by {Markup.Escape(h.AnsweredBy)})")}{(h.Note is null ? string.Empty : $" — {Markup.Escape(h.Note)}")}");
             }
         });
+    }
+
+    /// <summary>Null when every model of the chain is cleared; otherwise the output that says the agent did not start.</summary>
+    private static async Task<SeedOutput?> RefusedByTheShipGateAsync(SeedSession s)
+    {
+        ShipGate gate = s.ShipGate();
+        List<ShipClearance> refused = [.. s.Config.Chain.Providers.Select(p => gate.Check(SafetySuite.ModelIdOf(p))).Where(c => !c.Cleared)];
+        if (refused.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (ShipClearance c in refused)
+        {
+            await s.Options.Error.WriteLineAsync($"ship gate: {c.Reason}").ConfigureAwait(false);
+        }
+
+        var notCleared = new RunResult(false, [], [.. refused.Select(c => c.Reason)]);
+        return new SeedOutput(notCleared, console => console.MarkupLine(Status(false, "not started: run `safety run` until every model of the chain is cleared")), NotReady);
     }
 
     /// <summary>The next ready issue this agent has not answered last (an answered issue waits for people), claimed, with its comments.</summary>

@@ -24,7 +24,8 @@ public sealed class AgentLoopTests
         fx.Forge.AddIssue(O, R, "wolf-1", "Add rate limiting to the API", "ready");
         fx.Forge.AddIssue(O, R, "wolf-1", "unrelated");
 
-        AgentRun run = await fx.Loop().RunAsync(fx.Task(AgentTier.Worker, "Look at issue #1 and say where the change goes."));
+        AgentLoop loop = fx.Loop();
+        AgentRun run = await loop.RunAsync(fx.Task(AgentTier.Worker, "Look at issue #1 and say where the change goes."));
 
         Assert.Equal(AgentStopReason.Completed, run.StopReason);
         Assert.Equal("Commented on #1.", run.Text);
@@ -37,6 +38,9 @@ public sealed class AgentLoopTests
         // The model was offered exactly the worker's tools, and told that what tools return is data.
         Assert.All(fx.Model.Requests, r => Assert.Equal(["read_issue", "comment_on_issue"], r.Tools));
         Assert.Contains(AgentLoop.UntrustedContentRule, fx.Model.Requests[0].AllText, StringComparison.Ordinal);
+
+        // The loop does not own the agent's client: a second task runs on it.
+        Assert.Equal(AgentStopReason.Completed, (await loop.RunAsync(fx.Task(AgentTier.Worker, "Again."))).StopReason);
     }
 
     [Theory]

@@ -1,0 +1,42 @@
+using Hermes.Sdk.Agents;
+using Hermes.Sdk.Gitea;
+using Hermes.Sdk.Models.Chain;
+using Hermes.Sdk.Safety;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Hermes.Sdk.Seed;
+
+public static partial class SeedApp
+{
+    /// <summary>
+    /// The scopes a seed's token is created with (<c>gitea setup</c>, <c>--wolf</c>): what the agent loop offers tools
+    /// by. Gitea does not tell a token its own scopes, so the seed goes by what it asked for.
+    /// </summary>
+    private static readonly string[] SeedTokenScopes = ["write:issue", "read:repository", "read:user"];
+
+    /// <summary><c>run --burn</c>: a wolf's burn night over the seed's repository, ending with the burn report.</summary>
+    private static async Task<SeedOutput> BurnNightAsync(SeedSession s, int maxIssues, TimeSpan staleAfter, CancellationToken ct)
+    {
+        SeedConfig config = s.Config;
+        if (config.Role != SeedRole.Wolf)
+        {
+            throw new SeedInputException($"{s.ConfigPath}: role: burn night is the wolf's work; this seed is a {config.Role.ToString().ToLowerInvariant()}.");
+        }
+
+        Conscience conscience = Conscience.Load(new SafetyOptions { SoulPath = s.SoulPath, Locale = config.Locale, RequirePinnedSoul = true });
+        if (await RefusedByTheShipGateAsync(s).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
+        using IChatClient agent = new ChatClientBuilder(new ModelChain(config.Chain, loggerFactory: s.Logging, environment: s.Env)).UseConscience(conscience).Build(); // owns the chain
+        using GiteaClient gitea = Gitea(s, config.Gitea.TokenEnvironmentVariable);
+        var options = new BurnNightOptions { Owner = config.Gitea.Owner, Repo = config.Gitea.Repo, Agent = config.Agent, MaxIssues = maxIssues, StaleAfter = staleAfter };
+        var burn = new BurnNight(new AgentLoop(agent, s.Logging), gitea, options, SeedTokenScopes, s.Logging.CreateLogger<BurnNight>());
+        BurnReport report = await burn.RunAsync(new Progress<BurnEntry>(e => s.Options.Error.WriteLine($"#{e.Number}: {e.Outcome.ToString().ToLowerInvariant()}")), ct).ConfigureAwait(false);
+        return new SeedOutput(report, console => console.WriteLine(report.ToMarkdown()), report.Failed > 0 && report.Triaged == 0 ? NotReady : Ok);
+    }
+}
