@@ -33,9 +33,8 @@ public static class SeedWork
             prompt.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Comment by {comment.User?.Login ?? "someone"}:").AppendLine(comment.Body.Trim());
         }
 
-        ChatResponse response = await agent.GetResponseAsync(
-            [new ChatMessage(ChatRole.System, Instructions(item.Config)), new ChatMessage(ChatRole.User, prompt.ToString())],
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+        List<ChatMessage> messages = [new ChatMessage(ChatRole.System, Instructions(item.Config)), new ChatMessage(ChatRole.User, prompt.ToString())];
+        ChatResponse response = await agent.GetResponseAsync(messages, cancellationToken: cancellationToken).ConfigureAwait(false);
         string reply = response.Text.Trim();
         string? provider = response.GetAnsweringProvider();
         if (reply.Length == 0)
@@ -43,9 +42,24 @@ public static class SeedWork
             return new SeedWorkOutcome(SeedWorkDisposition.Release, null, provider, "the chain's reply was empty");
         }
 
-        if (item.Config.Role == SeedRole.Wolf && TriageComment.Check(reply) is { Count: > 0 } missing)
+        if (item.Config.Role == SeedRole.Wolf && TriageComment.Check(reply) is { Count: > 0 })
         {
-            return new SeedWorkOutcome(SeedWorkDisposition.Release, null, provider, $"the reply does not meet the triage rubric (missing: {string.Join(", ", missing)}); not posted");
+            // One more try, told what was missing. A second miss is recorded on the issue — a note, not a triage — so
+            // that this wolf, whose last comment it is, leaves the issue to people instead of claiming it on every run.
+            messages.Add(new ChatMessage(ChatRole.Assistant, reply));
+            messages.Add(new ChatMessage(ChatRole.User, $"That is not a triage in the rubric (missing: {string.Join(", ", TriageComment.Check(reply))}). Answer again with **Evidence:**, **Recommended action:** and **Confidence:**."));
+            response = await agent.GetResponseAsync(messages, cancellationToken: cancellationToken).ConfigureAwait(false);
+            reply = response.Text.Trim();
+            provider = response.GetAnsweringProvider() ?? provider;
+            if (TriageComment.Check(reply) is { Count: > 0 } missing)
+            {
+                string reason = $"the reply did not meet the triage rubric in two tries (missing: {string.Join(", ", missing)})";
+                return new SeedWorkOutcome(
+                    SeedWorkDisposition.CommentAndRelease,
+                    $"{item.Config.Agent} could not triage this within the rubric: {reason}. Leaving it for people.\n\n— {item.Config.Agent} (wolf)",
+                    provider,
+                    reason + "; a note was posted and the issue left for people");
+            }
         }
 
         return new SeedWorkOutcome(SeedWorkDisposition.CommentAndRelease, $"{reply}\n\n— {item.Config.Agent} ({item.Config.Role.ToString().ToLowerInvariant()})", provider);

@@ -5,8 +5,8 @@ using Hermes.Sdk.TaskQueue;
 
 namespace Hermes.Sdk.Seed.Tests;
 
-/// <summary><c>run --burn</c>: a wolf seed's burn night, end to end through the planted program's entry point.</summary>
-public sealed class BurnNightCommandTests
+/// <summary>A wolf seed's <c>run</c> and <c>run --burn</c>, end to end through the planted program's entry point.</summary>
+public sealed class WolfCommandTests
 {
     private const string O = SeedFixture.Owner;
     private const string R = SeedFixture.Repo;
@@ -46,5 +46,38 @@ public sealed class BurnNightCommandTests
         (int refused, _, string why) = await seed.RunAsync("run", "--burn");
         Assert.Equal(SeedApp.BadInput, refused);
         Assert.Contains("config.yaml: role: burn night is the wolf's work", why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wolf_whose_model_ignores_the_rubric_tries_twice_posts_one_note_and_does_not_claim_the_issue_again()
+    {
+        await using SeedFixture seed = await SeedFixture.PlantAsync();
+        File.WriteAllText(seed.ConfigPath, seed.Config("wolf"));
+        foreach (var model in seed.Models)
+        {
+            Func<TestSupport.ReceivedModelRequest, string>? safe = model.Responder;
+            model.Responder = request => request.Body.Contains("Issue #", StringComparison.Ordinal) ? "Looks old to me." : safe!(request);
+        }
+
+        long issue = seed.Gitea.AddIssue(O, R, "root", "Old crash report", "ready");
+        Assert.Equal(0, (await seed.RunAsync("soul", "pin")).Code);
+        Assert.Equal(SeedApp.Ok, (await seed.RunJsonAsync("safety", "run", "--samples", "1")).Code);
+        int before = seed.Models[0].Calls;
+
+        (int code, JsonElement run, string error) = await seed.RunJsonAsync("run", "--once");
+
+        Assert.True(code == SeedApp.Ok, error);
+        Assert.Equal(2, seed.Models[0].Calls - before); // two tries, no more
+        Assert.Contains("did not meet the triage rubric in two tries", Assert.Single(run.GetProperty("handled").EnumerateArray()).GetProperty("note").GetString(), StringComparison.Ordinal);
+        using GiteaClient client = seed.Client();
+        GiteaComment note = Assert.Single(await client.Api.ListCommentsAsync(O, R, issue));
+        Assert.Contains("could not triage this within the rubric", note.Body, StringComparison.Ordinal);
+
+        // The next run leaves it to people: nothing claimed, no model asked, no second note.
+        (int again, JsonElement next, _) = await seed.RunJsonAsync("run", "--once");
+        Assert.Equal(SeedApp.Ok, again);
+        Assert.Empty(next.GetProperty("handled").EnumerateArray());
+        Assert.Single(await client.Api.ListCommentsAsync(O, R, issue));
+        Assert.Equal(2, seed.Models[0].Calls - before);
     }
 }
