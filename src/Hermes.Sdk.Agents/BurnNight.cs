@@ -70,7 +70,17 @@ public sealed partial class BurnNight
         var entries = new List<BurnEntry>();
         foreach (GiteaIssue issue in stale.OrderBy(i => i.UpdatedAt).ThenBy(i => i.Number).Take(_options.MaxIssues))
         {
-            BurnEntry entry = await BurnAsync(issue, cancellationToken).ConfigureAwait(false);
+            BurnEntry entry;
+            try
+            {
+                entry = await BurnAsync(issue, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GiteaException ex)
+            {
+                // The forge refused a read or the comment: a failure for this issue, and the night goes on.
+                entry = new BurnEntry(issue.Number, issue.Title, BurnOutcome.Failed, issue.HtmlUrl, $"Gitea: {ex.Message}");
+            }
+
             entries.Add(entry);
             LogEntry(entry.Number, entry.Outcome, entry.Reason ?? string.Empty);
             progress?.Report(entry);

@@ -39,7 +39,6 @@ public sealed class GiteaAgentTools
         new(AIFunctionFactory.Create(CommentAsync, "comment_on_issue", "Posts a comment on an issue or pull request of this repository."), AllTiers, "write:issue"),
     ];
 
-    [Description("Reads an issue: title, state, labels, body and comments.")]
     private async Task<string> ReadIssueAsync([Description("The issue's number.")] long number, CancellationToken cancellationToken)
     {
         GiteaIssue issue = await _client.Api.GetIssueAsync(_owner, _repo, number, cancellationToken).ConfigureAwait(false);

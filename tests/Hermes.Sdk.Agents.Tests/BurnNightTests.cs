@@ -93,6 +93,25 @@ public sealed partial class BurnNightTests
         }
     }
 
+    [Fact]
+    public async Task A_forge_that_refuses_one_comment_fails_that_issue_and_the_night_goes_on()
+    {
+        await using AgentFixture fx = await AgentFixture.StartAsync("openai", request => request.Results.Count == 0
+            ? ScriptedReply.Call("read_issue", new { number = long.Parse(IssueNumber().Match(request.AllText).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) })
+            : ScriptedReply.Say("Evidence:\n- `Api.cs` no longer has the bug\nRecommended action: close\nConfidence: high"));
+        for (int i = 1; i <= 3; i++)
+        {
+            fx.Forge.AddIssue(O, R, "wolf-1", $"stale {i}");
+        }
+
+        fx.Forge.FailNext("POST", $"/api/v1/repos/{O}/{R}/issues/2/comments", 500);
+        var options = new BurnNightOptions { Owner = O, Repo = R, Agent = "wolf-1", MinInterval = TimeSpan.Zero };
+        BurnReport report = await new BurnNight(fx.Loop(), fx.Client, options, ["write:issue"], timeProvider: new ShiftableTimeProvider { Offset = TimeSpan.FromDays(30) }).RunAsync();
+
+        Assert.Equal((2, 0, 1), (report.Triaged, report.Skipped, report.Failed));
+        Assert.StartsWith("Gitea: ", report.Entries.Single(e => e.Number == 2).Reason, StringComparison.Ordinal);
+    }
+
     /// <summary>How many answers the model already gave in this conversation (each rubric failure adds one).</summary>
     private static int CountAnswers(ScriptedRequest request) => request.Texts.Count(t => t.StartsWith("Looks old", StringComparison.Ordinal));
 
