@@ -33,7 +33,6 @@ internal sealed class ClaimPlanner(GiteaClient client, GiteaTaskQueueOptions opt
     private long _roundStartedAt;
     private bool _leftToOwners;
     private bool _steppedBack;
-    private bool _rosterReadThisRound;
 
     /// <summary>The next candidate, if any is held; candidates read too long ago are dropped first.</summary>
     public bool TryTake(out ClaimCandidate candidate)
@@ -129,14 +128,6 @@ internal sealed class ClaimPlanner(GiteaClient client, GiteaTaskQueueOptions opt
             return true;
         }
 
-        // Before answering "nothing for now" after a round paged for the roster the queue's initialisation read: if the
-        // fleet is not what it paged for, pages of agents it did not know of may be waiting. Page the list again.
-        if (!Volatile.Read(ref _rosterReadThisRound) && await RosterChangedAsync(cancellationToken).ConfigureAwait(false))
-        {
-            Volatile.Write(ref _roundStartedAt, 0);
-            return await RefillAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         // Nothing for this agent now. Next time a new round starts (the fleet and the list may have changed since), and
         // what may have been left to others now (the agent did not look) is fair game then.
         Volatile.Write(ref _leftToOwners, !owed);
@@ -146,22 +137,17 @@ internal sealed class ClaimPlanner(GiteaClient client, GiteaTaskQueueOptions opt
 
     /// <summary>
     /// A new round of this agent's own pages (new work lands on them too): learns who is in the fleet now and how long
-    /// the ready list is, so that every agent derives the same pages. The roster is read unless the queue's
-    /// initialisation just read it (an agent that pages the list for a fleet it has not fully seen learns of it on its
-    /// first lost race, or before it answers "nothing for now"). The first own page, read at the forge's largest size,
+    /// the ready list is, so that every agent derives the same pages. The first own page, read at the forge's largest size,
     /// also tells how long the list is: a list long enough to give every agent full pages is paged at that size, and
     /// that read is the round's first page; a shorter one is shared out in pages of its length over the fleet's size.
     /// </summary>
     /// <returns>Whether the round's first read found candidates.</returns>
     private async Task<bool> StartRoundAsync(CancellationToken cancellationToken)
     {
-        bool readRoster = time.GetElapsedTime(labels.ReadAt) >= CandidateLifetime;
-        if (readRoster)
-        {
-            await labels.RefreshAsync(createMissing: false, cancellationToken).ConfigureAwait(false);
-        }
-
-        Volatile.Write(ref _rosterReadThisRound, readRoster);
+        // The roster is read even just after the queue's initialisation read the labels: agents that start together each
+        // initialise before all the others are on it, and pages laid out for a fleet an agent has not fully seen cross
+        // others' pages (contenders that all step back leave an issue to whoever comes back to it).
+        await labels.RefreshAsync(createMissing: false, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _roundStartedAt, time.GetTimestamp());
 
         int max = await client.GetMaxPageSizeAsync(cancellationToken).ConfigureAwait(false);

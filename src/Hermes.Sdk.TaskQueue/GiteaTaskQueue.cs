@@ -66,7 +66,7 @@ public sealed partial class GiteaTaskQueue
 
         _logger = logger ?? NullLogger<GiteaTaskQueue>.Instance;
         _time = timeProvider ?? TimeProvider.System;
-        _labels = new QueueLabels(client, _options, _time, _logger);
+        _labels = new QueueLabels(client, _options, _logger);
         _planner = new ClaimPlanner(client, _options, _labels, _time);
         _lanes = new TaskLanes(client, _options, _labels, _logger);
         _reaper = new StaleClaimReaper(client, _options, _labels, _lanes, _time, _logger);

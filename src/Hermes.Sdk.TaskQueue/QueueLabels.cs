@@ -15,11 +15,10 @@ namespace Hermes.Sdk.TaskQueue;
 /// created first, so every agent's listing shows it), issues carrying an extra get the kept one, and the extras are
 /// deleted. Agents converge whoever settles first; settling twice is harmless.
 /// </remarks>
-internal sealed partial class QueueLabels(GiteaClient client, GiteaTaskQueueOptions options, TimeProvider time, ILogger logger)
+internal sealed partial class QueueLabels(GiteaClient client, GiteaTaskQueueOptions options, ILogger logger)
 {
     private Dictionary<string, long> _ids = new(StringComparer.Ordinal);
     private string[] _roster = [];
-    private long _readAt;
 
     private string Owner => options.Owner;
 
@@ -28,16 +27,12 @@ internal sealed partial class QueueLabels(GiteaClient client, GiteaTaskQueueOpti
     /// <summary>The fleet as the claim labels say — every agent that ever initialised a queue here — in order.</summary>
     public string[] Roster => Volatile.Read(ref _roster);
 
-    /// <summary>When the labels were last read (a <see cref="TimeProvider"/> timestamp; 0 before the first read).</summary>
-    public long ReadAt => Volatile.Read(ref _readAt);
-
     /// <summary>
     /// Reads the repository's labels, creates the queue's missing ones when asked, settles duplicates, and refreshes the
     /// ids and the roster.
     /// </summary>
     public async Task RefreshAsync(bool createMissing, CancellationToken cancellationToken)
     {
-        long readAt = time.GetTimestamp();
         List<GiteaLabel> labels = await ListAsync(cancellationToken).ConfigureAwait(false);
         if (createMissing)
         {
@@ -70,7 +65,6 @@ internal sealed partial class QueueLabels(GiteaClient client, GiteaTaskQueueOpti
             .Select(options.AgentOf)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)]);
-        Volatile.Write(ref _readAt, readAt);
     }
 
     /// <summary>
