@@ -36,7 +36,15 @@ public static partial class SeedApp
         using GiteaClient gitea = Gitea(s, config.Gitea.TokenEnvironmentVariable);
         var options = new BurnNightOptions { Owner = config.Gitea.Owner, Repo = config.Gitea.Repo, Agent = config.Agent, MaxIssues = maxIssues, StaleAfter = staleAfter };
         var burn = new BurnNight(new AgentLoop(agent, s.Logging), gitea, options, SeedTokenScopes, s.Logging.CreateLogger<BurnNight>());
-        BurnReport report = await burn.RunAsync(new Progress<BurnEntry>(e => s.Options.Error.WriteLine($"#{e.Number}: {e.Outcome.ToString().ToLowerInvariant()}")), ct).ConfigureAwait(false);
+        // Reported in line, as each issue is decided: Progress<T> would post to the thread pool, and a line could arrive
+        // after the command has returned and its writer is closed.
+        BurnReport report = await burn.RunAsync(new InlineProgress<BurnEntry>(e => s.Options.Error.WriteLine($"#{e.Number}: {e.Outcome.ToString().ToLowerInvariant()}")), ct).ConfigureAwait(false);
         return new SeedOutput(report, console => console.WriteLine(report.ToMarkdown()), report.Failed > 0 && report.Triaged == 0 ? NotReady : Ok);
+    }
+
+    /// <summary>Reports on the caller's thread, before the work goes on.</summary>
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 }

@@ -50,8 +50,9 @@ public sealed partial class BurnNightTests
         var burn = new BurnNight(fx.Loop(), fx.Client, options, ["write:issue", "read:user"], timeProvider: time);
 
         var clock = Stopwatch.StartNew();
-        BurnReport first = await burn.RunAsync(new Progress<BurnEntry>(entries.Add));
+        BurnReport first = await burn.RunAsync(new InlineProgress(entries.Add));
         TimeSpan took = clock.Elapsed;
+        Assert.Equal(first.Entries, entries); // reported as each issue was decided
 
         Assert.True((48, 0, 2) == (first.Triaged, first.Skipped, first.Failed), first.ToMarkdown());
         Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), first.Entries.Select(e => e.Number)); // oldest activity first, at most 50
@@ -110,6 +111,12 @@ public sealed partial class BurnNightTests
 
         Assert.Equal((2, 0, 1), (report.Triaged, report.Skipped, report.Failed));
         Assert.StartsWith("Gitea: ", report.Entries.Single(e => e.Number == 2).Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>Reports in line (Progress&lt;T&gt; posts to the thread pool, so entries could arrive after the assertions).</summary>
+    private sealed class InlineProgress(Action<BurnEntry> report) : IProgress<BurnEntry>
+    {
+        public void Report(BurnEntry value) => report(value);
     }
 
     /// <summary>How many answers the model already gave in this conversation (each rubric failure adds one).</summary>
