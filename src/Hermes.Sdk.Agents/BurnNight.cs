@@ -25,6 +25,7 @@ public sealed partial class BurnNight
     private readonly GiteaClient _client;
     private readonly BurnNightOptions _options;
     private readonly IReadOnlyCollection<string> _scopes;
+    private readonly AgentTool[] _readOnlyTools;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private long _lastPostAt;
@@ -47,6 +48,7 @@ public sealed partial class BurnNight
         _client = client;
         _options = options;
         _scopes = tokenScopes;
+        _readOnlyTools = [.. new GiteaAgentTools(client, options.Owner, options.Repo).All().Where(t => t.RequiredScope?.StartsWith("read:", StringComparison.Ordinal) != false)];
         _logger = logger ?? NullLogger<BurnNight>.Instance;
         _time = timeProvider ?? TimeProvider.System;
     }
@@ -110,7 +112,7 @@ public sealed partial class BurnNight
             AgentRun run;
             try
             {
-                run = await _loop.RunAsync(new AgentTask(AgentTier.Wolf, messages, ReadOnlyTools(), _scopes) { Budget = _options.Budget }, cancellationToken).ConfigureAwait(false);
+                run = await _loop.RunAsync(new AgentTask(AgentTier.Wolf, messages, _readOnlyTools, _scopes) { Budget = _options.Budget }, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -143,9 +145,6 @@ public sealed partial class BurnNight
 
         _lastPostAt = _time.GetTimestamp();
     }
-
-    private AgentTool[] ReadOnlyTools() =>
-        [.. new GiteaAgentTools(_client, _options.Owner, _options.Repo).All().Where(t => t.RequiredScope?.StartsWith("read:", StringComparison.Ordinal) != false)];
 
     private string Sign(string triage, AgentAudit audit) => string.Create(CultureInfo.InvariantCulture, $"""
         {triage.Trim()}

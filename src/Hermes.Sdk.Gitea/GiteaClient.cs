@@ -136,30 +136,15 @@ public sealed partial class GiteaClient : IDisposable
     public IAsyncEnumerable<GiteaPullReview> ListReviewsAsync(string owner, string repo, long index, CancellationToken cancellationToken = default) =>
         PageAsync((page, limit, ct) => Api.ListReviewsAsync(owner, repo, index, page, limit, ct), cancellationToken);
 
-    /// <summary>Finds a label by name, creating it when missing.</summary>
+    /// <summary>
+    /// Finds a label by name (the lowest id, should the name repeat), creating it when missing. Gitea creates a label
+    /// whatever names exist (models/issues/label.go NewLabel is a bare insert; go-gitea#37192), so two callers creating
+    /// the same name at once each get their own: the task queue settles such duplicates.
+    /// </summary>
     public async Task<GiteaLabel> EnsureLabelAsync(string owner, string repo, string name, string color = "#cccccc", string? description = null, CancellationToken cancellationToken = default)
     {
         return await FindLabelAsync(owner, repo, name, cancellationToken).ConfigureAwait(false)
-            ?? await CreateLabelOrFindAsync(owner, repo, name, color, description, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Creates a label the caller already knows is missing (no listing first); if another agent created it meanwhile, finds it.</summary>
-    internal async Task<GiteaLabel> CreateLabelOrFindAsync(string owner, string repo, string name, string color = "#cccccc", string? description = null, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await Api.CreateLabelAsync(owner, repo, new CreateLabelOption { Name = name, Color = color, Description = description }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (GiteaValidationException)
-        {
-            // Another agent created it meanwhile.
-            if (await FindLabelAsync(owner, repo, name, cancellationToken).ConfigureAwait(false) is { } created)
-            {
-                return created;
-            }
-
-            throw;
-        }
+            ?? await Api.CreateLabelAsync(owner, repo, new CreateLabelOption { Name = name, Color = color, Description = description }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The label of that name with the lowest id: Gitea allows duplicate names (models/issues/label.go NewLabel), and the first one created is the one every agent settles on.</summary>

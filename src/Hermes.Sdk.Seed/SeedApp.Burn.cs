@@ -11,12 +11,6 @@ namespace Hermes.Sdk.Seed;
 
 public static partial class SeedApp
 {
-    /// <summary>
-    /// The scopes a seed's token is created with (<c>gitea setup</c>, <c>--wolf</c>): what the agent loop offers tools
-    /// by. Gitea does not tell a token its own scopes, so the seed goes by what it asked for.
-    /// </summary>
-    private static readonly string[] SeedTokenScopes = ["write:issue", "read:repository", "read:user"];
-
     /// <summary><c>run --burn</c>: a wolf's burn night over the seed's repository, ending with the burn report.</summary>
     private static async Task<SeedOutput> BurnNightAsync(SeedSession s, int maxIssues, TimeSpan staleAfter, CancellationToken ct)
     {
@@ -35,7 +29,8 @@ public static partial class SeedApp
         using IChatClient agent = new ChatClientBuilder(new ModelChain(config.Chain, loggerFactory: s.Logging, environment: s.Env)).UseConscience(conscience).Build(); // owns the chain
         using GiteaClient gitea = Gitea(s, config.Gitea.TokenEnvironmentVariable);
         var options = new BurnNightOptions { Owner = config.Gitea.Owner, Repo = config.Gitea.Repo, Agent = config.Agent, MaxIssues = maxIssues, StaleAfter = staleAfter };
-        var burn = new BurnNight(new AgentLoop(agent, s.Logging), gitea, options, SeedTokenScopes, s.Logging.CreateLogger<BurnNight>());
+        // Gitea does not tell a token its own scopes: the wolf's are those `gitea setup --wolf` creates it with.
+        var burn = new BurnNight(new AgentLoop(agent, s.Logging), gitea, options, WolfScopes, s.Logging.CreateLogger<BurnNight>());
         // Reported in line, as each issue is decided: Progress<T> would post to the thread pool, and a line could arrive
         // after the command has returned and its writer is closed.
         BurnReport report = await burn.RunAsync(new InlineProgress<BurnEntry>(e => s.Options.Error.WriteLine($"#{e.Number}: {e.Outcome.ToString().ToLowerInvariant()}")), ct).ConfigureAwait(false);

@@ -77,7 +77,8 @@ internal sealed class ClaimPlanner(GiteaClient client, GiteaTaskQueueOptions opt
     /// the claim labels in the repository, and the agent ranked <c>r</c> of <c>n</c> reads pages <c>r+1</c>,
     /// <c>r+1+n</c>, … oldest issue first. With its own pages used up, one single-issue read of a random other agent's
     /// page says whether its owner has more than half of it to go; if so, the agent helps with that page's newer half.
-    /// Otherwise it answers "nothing for now", and asked again, reads the list from its oldest end. Without spreading, everyone reads the oldest page, oldest first.
+    /// Otherwise it answers "nothing for now", and asked again, reads the list from its oldest end. Without spreading,
+    /// everyone reads the oldest page, oldest first.
     /// </summary>
     /// <returns>False when no ready, unclaimed issue is left for this agent now.</returns>
     public async Task<bool> RefillAsync(CancellationToken cancellationToken)

@@ -49,15 +49,13 @@ internal sealed partial class QueueLabels(GiteaClient client, GiteaTaskQueueOpti
             }
         }
 
-        foreach (IGrouping<string, GiteaLabel> duplicated in labels.Where(l => IsQueueLabel(l.Name)).GroupBy(l => l.Name, StringComparer.Ordinal).Where(g => g.Skip(1).Any()))
+        IGrouping<string, GiteaLabel>[] queueLabels = [.. labels.Where(l => IsQueueLabel(l.Name)).GroupBy(l => l.Name, StringComparer.Ordinal)];
+        foreach (IGrouping<string, GiteaLabel> duplicated in queueLabels.Where(g => g.Skip(1).Any()))
         {
             await SettleAsync(duplicated.Key, [.. duplicated.Select(l => l.Id).Order()], cancellationToken).ConfigureAwait(false);
         }
 
-        Volatile.Write(ref _ids, labels
-            .Where(l => IsQueueLabel(l.Name))
-            .GroupBy(l => l.Name, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Min(l => l.Id), StringComparer.Ordinal));
+        Volatile.Write(ref _ids, queueLabels.ToDictionary(g => g.Key, g => g.Min(l => l.Id), StringComparer.Ordinal));
         Volatile.Write(ref _roster, [.. labels
             .Select(l => l.Name)
             .Append(options.ClaimLabel)

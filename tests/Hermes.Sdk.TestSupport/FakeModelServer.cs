@@ -1,15 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Hermes.Sdk.TestSupport;
 
@@ -144,16 +138,11 @@ public sealed class FakeModelServer : IAsyncDisposable
     /// <returns>The running server.</returns>
     public static async Task<FakeModelServer> StartAsync(string name, ModelFault fault = ModelFault.None)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        WebApplication app = builder.Build();
+        WebApplication app = LoopbackApp.Create();
         var server = new FakeModelServer(name, app) { Fault = fault };
         app.MapPost("/v1/chat/completions", server.HandleOpenAIAsync);
         app.MapPost("/v1/messages", server.HandleAnthropicAsync);
-        await app.StartAsync();
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Port = new Uri(address).Port;
+        server.Port = (await LoopbackApp.StartAsync(app)).Port;
         return server;
     }
 

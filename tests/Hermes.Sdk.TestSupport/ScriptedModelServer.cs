@@ -1,15 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Hermes.Sdk.TestSupport;
 
@@ -76,15 +70,11 @@ public sealed class ScriptedModelServer : IAsyncDisposable
     /// <summary>Starts the server on 127.0.0.1 with a free port.</summary>
     public static async Task<ScriptedModelServer> StartAsync(Func<ScriptedRequest, ScriptedReply> script)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        WebApplication app = builder.Build();
+        WebApplication app = LoopbackApp.Create();
         var server = new ScriptedModelServer(app, script);
         app.MapPost("/v1/chat/completions", server.OpenAIAsync);
         app.MapPost("/v1/messages", server.AnthropicAsync);
-        await app.StartAsync();
-        server.BaseUrl = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/");
+        server.BaseUrl = await LoopbackApp.StartAsync(app);
         return server;
     }
 
