@@ -1,10 +1,11 @@
+using Hermes.Sdk.Gitea.Testing.Git;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace Hermes.Sdk.Gitea.Testing;
 
-/// <summary>Pull requests, their merges and reviews, and commit statuses.</summary>
+/// <summary>Pull requests and their merges, and commit statuses.</summary>
 public sealed partial class GiteaTestServer
 {
     private void MapPulls(RouteGroupBuilder api)
@@ -26,8 +27,6 @@ public sealed partial class GiteaTestServer
         api.MapPost("/repos/{owner}/{repo}/pulls/{index:long}/merge", MergeAsync);
         api.MapGet("/repos/{owner}/{repo}/pulls/{index:long}/merge", (HttpContext c, string owner, string repo, long index) => WithPull(c, owner, repo, index, (r, p) => p.Merged ? NoContent(c) : WriteErrorAsync(c, 404, "The target couldn't be found.")));
         api.MapPost("/repos/{owner}/{repo}/pulls/{index:long}/update", UpdatePullAsync);
-        api.MapGet("/repos/{owner}/{repo}/pulls/{index:long}/reviews", (HttpContext c, string owner, string repo, long index) => WithPull(c, owner, repo, index, (r, p) => WritePageAsync(c, Snapshot(p.Reviews), Ctx.ListGiteaPullReview, PageHeaders.TotalOnly)));
-        api.MapPost("/repos/{owner}/{repo}/pulls/{index:long}/reviews", CreateReviewAsync);
 
         api.MapPost("/repos/{owner}/{repo}/statuses/{sha}", CreateStatusAsync);
         api.MapGet("/repos/{owner}/{repo}/commits/{reference}/status", CombinedStatusAsync);
@@ -39,6 +38,7 @@ public sealed partial class GiteaTestServer
         {
             IssueState i = repo.Find(index)!;
             PullState p = repo.Pulls[index];
+            (TestCommit head, TestCommit @base) = Tips(repo, p);
             return new GiteaPullRequest
             {
                 Id = p.Id,
@@ -47,8 +47,8 @@ public sealed partial class GiteaTestServer
                 Body = i.Body,
                 State = i.State,
                 User = i.Author,
-                Head = new GiteaBranchInfo { Ref = p.HeadRef, Sha = p.HeadSha, Label = p.HeadRef, RepoId = repo.Repository.Id },
-                Base = new GiteaBranchInfo { Ref = p.BaseRef, Sha = p.BaseSha, Label = p.BaseRef, RepoId = repo.Repository.Id },
+                Head = new GiteaBranchInfo { Ref = p.HeadRef, Sha = head.Sha, Label = p.HeadRef, RepoId = repo.Repository.Id },
+                Base = new GiteaBranchInfo { Ref = p.BaseRef, Sha = @base.Sha, Label = p.BaseRef, RepoId = repo.Repository.Id },
                 Mergeable = p.Mergeability == TestMergeability.Mergeable && !p.Merged,
                 Merged = p.Merged,
                 MergedAt = p.MergedAt,
@@ -57,6 +57,21 @@ public sealed partial class GiteaTestServer
                 HtmlUrl = $"{repo.Repository.HtmlUrl}/pulls/{i.Number}",
             };
         }
+    }
+
+    /// <summary>
+    /// A pull request's head and base commits: the branches' tips while it is open, as they were when it was merged
+    /// after. (A branch deleted under an open pull request leaves it showing the base as its head.)
+    /// </summary>
+    private static (TestCommit Head, TestCommit Base) Tips(RepoState repo, PullState p)
+    {
+        if (p.MergedHead is not null)
+        {
+            return (p.MergedHead, p.MergedBase!);
+        }
+
+        TestCommit @base = repo.Git.Branch(p.BaseRef) ?? throw new InvalidOperationException($"the base branch {p.BaseRef} is gone");
+        return (repo.Git.Branch(p.HeadRef) ?? @base, @base);
     }
 
     private async Task CreatePullAsync(HttpContext c, string owner, string repo)
@@ -72,6 +87,12 @@ public sealed partial class GiteaTestServer
             long number;
             lock (_gate)
             {
+                // routers/api/v1/repo/pull.go parseCompareInfo: an unknown head or base branch is 404.
+                if (r.Git.Branch(body.Head) is null || r.Git.Branch(body.Base) is null)
+                {
+                    return WriteErrorAsync(c, 404, "The target couldn't be found.");
+                }
+
                 if (r.Pulls.Any(p => p.Value.HeadRef == body.Head && p.Value.BaseRef == body.Base && r.Find(p.Key)!.State == "open"))
                 {
                     return WriteErrorAsync(c, 409, $"pull request already exists for these targets [head: {body.Head}, base: {body.Base}]");
@@ -157,14 +178,19 @@ public sealed partial class GiteaTestServer
                         return c.Response.WriteAsync("""{"Style":"merge","StdOut":"","StdErr":"CONFLICT (content): Merge conflict in README.md\n","Err":{}}""");
                 }
 
-                if (body.HeadCommitId is { Length: > 0 } head && head != p.HeadSha)
+                (TestCommit head, TestCommit @base) = Tips(r, p);
+                if (body.HeadCommitId is { Length: > 0 } expected && expected != head.Sha)
                 {
                     return WriteErrorAsync(c, 409, "head out of date");
                 }
 
+                TestCommit merged = r.Git.Merge(@base, head, body.MergeMessageField ?? $"Merge pull request '{i.Title}' (#{i.Number})", Caller(c).User);
+                r.Git.SetBranch(p.BaseRef, merged);
+                p.MergedHead = head;
+                p.MergedBase = @base;
                 p.Merged = true;
                 p.MergedAt = DateTimeOffset.UtcNow;
-                p.MergeCommitSha = NewSha();
+                p.MergeCommitSha = merged.Sha;
                 i.State = "closed";
                 i.ClosedAt = p.MergedAt;
             }
@@ -188,34 +214,13 @@ public sealed partial class GiteaTestServer
                 return WriteErrorAsync(c, 409, c.Request.Query["style"] == "rebase" ? "rebase failed because of conflict" : "merge failed because of conflict");
             }
 
-            p.HeadSha = NewSha();
+            (TestCommit head, TestCommit @base) = Tips(r, p);
+            r.Git.SetBranch(p.HeadRef, r.Git.Merge(head, @base, $"Merge branch '{p.BaseRef}' into {p.HeadRef}", Caller(c).User));
         }
 
         c.Response.StatusCode = 200;
         return Task.CompletedTask;
     });
-
-    private async Task CreateReviewAsync(HttpContext c, string owner, string repo, long index)
-    {
-        CreatePullReviewOptions? body = await ReadAsync(c, Ctx.CreatePullReviewOptions).ConfigureAwait(false);
-        await WithPull(c, owner, repo, index, (r, p) =>
-        {
-            string[] events = ["APPROVED", "REQUEST_CHANGES", "COMMENT", "PENDING"];
-            if (body is null || !events.Contains(body.Event))
-            {
-                return WriteErrorAsync(c, 422, "event: must be APPROVED, REQUEST_CHANGES, COMMENT or PENDING");
-            }
-
-            GiteaPullReview review;
-            lock (_gate)
-            {
-                review = new GiteaPullReview { Id = NextId(), State = body.Event, Body = body.Body, User = Caller(c).User, CommitId = body.CommitId ?? p.HeadSha, SubmittedAt = DateTimeOffset.UtcNow };
-                p.Reviews.Add(review);
-            }
-
-            return WriteJsonAsync(c, review, Ctx.GiteaPullReview);
-        }, readerMayWrite: true).ConfigureAwait(false);
-    }
 
     private async Task CreateStatusAsync(HttpContext c, string owner, string repo, string sha)
     {
@@ -249,8 +254,8 @@ public sealed partial class GiteaTestServer
         GiteaCombinedStatus combined;
         lock (_gate)
         {
-            // A ref may be a branch of an open pull request: resolve it to the head SHA.
-            string sha = r.Pulls.Values.FirstOrDefault(p => p.HeadRef == reference)?.HeadSha ?? reference;
+            // A ref may be a branch: its tip's statuses are the ref's.
+            string sha = r.Git.Resolve(reference)?.Sha ?? reference;
             List<GiteaCommitStatus> latest = (r.Statuses.GetValueOrDefault(sha) ?? []).GroupBy(s => s.Context).Select(g => g.Last()).ToList();
             string[] worstFirst = ["error", "failure", "pending", "warning", "success", "skipped"];
             string state = latest.Count == 0 ? "pending" : worstFirst.First(w => latest.Any(s => s.Status == w));

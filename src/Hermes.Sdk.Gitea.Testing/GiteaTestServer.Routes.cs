@@ -26,6 +26,8 @@ public sealed partial class GiteaTestServer
         MapIssues(api);
         MapLabels(api);
         MapPulls(api);
+        MapContents(api);
+        MapReviews(api);
 
         api.MapPost("/admin/users", AdminCreateUserAsync);
         api.MapPost("/users/{username}/tokens", CreateTokenAsync);
@@ -154,7 +156,7 @@ public sealed partial class GiteaTestServer
             }
             else
             {
-                repo = CreateRepo(owner, body.Name, body.Description, body.Private ?? false).Repository;
+                repo = CreateRepo(owner, body.Name, body.Description, body.Private ?? false, body.AutoInit ?? false).Repository;
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Hermes.Sdk.Gitea.Testing.Git;
 
 namespace Hermes.Sdk.Gitea.Testing;
 
@@ -69,7 +70,7 @@ public sealed partial class GiteaTestServer
     {
         lock (_gate)
         {
-            return CreateRepo(owner, name, null, isPrivate).Repository;
+            return CreateRepo(owner, name, null, isPrivate, autoInit: true).Repository;
         }
     }
 
@@ -178,7 +179,7 @@ public sealed partial class GiteaTestServer
         }
     }
 
-    /// <summary>Moves a pull request's head to a new commit (as a push would).</summary>
+    /// <summary>Pushes a new commit to a pull request's head branch (it adds a file under <c>.pushes/</c>).</summary>
     /// <param name="owner">Owner.</param>
     /// <param name="repo">Repository.</param>
     /// <param name="index">The pull request's number.</param>
@@ -187,9 +188,13 @@ public sealed partial class GiteaTestServer
     {
         lock (_gate)
         {
-            PullState pull = _repos[$"{owner}/{repo}"].Pulls[index];
-            pull.HeadSha = NewSha();
-            return pull.HeadSha;
+            RepoState state = _repos[$"{owner}/{repo}"];
+            PullState pull = state.Pulls[index];
+            TestCommit head = state.Git.Branch(pull.HeadRef) ?? throw new InvalidOperationException($"the head branch {pull.HeadRef} is gone");
+            int pushes = head.Files.Keys.Count(f => f.StartsWith(".pushes/", StringComparison.Ordinal));
+            TestCommit pushed = state.Git.Commit(head, [new($".pushes/{pushes + 1}", $"push {pushes + 1}\n")], $"Push {pushes + 1}", head.Author);
+            state.Git.SetBranch(pull.HeadRef, pushed);
+            return pushed.Sha;
         }
     }
 
@@ -257,8 +262,6 @@ public sealed partial class GiteaTestServer
         issue.UpdatedAt = now;
     }
 
-    private static string NewSha() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
-
     private GiteaAccessToken IssueToken(UserState user, string name, IReadOnlyList<string> scopes)
     {
         string secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
@@ -268,7 +271,7 @@ public sealed partial class GiteaTestServer
         return token;
     }
 
-    private RepoState CreateRepo(string owner, string name, string? description, bool isPrivate)
+    private RepoState CreateRepo(string owner, string name, string? description, bool isPrivate, bool autoInit)
     {
         GiteaUser ownerUser = _users.TryGetValue(owner, out UserState? u) ? u.User : new GiteaUser { Id = NextId(), Login = owner };
         var repo = new RepoState(new GiteaRepository
@@ -283,6 +286,11 @@ public sealed partial class GiteaTestServer
             HtmlUrl = $"{BaseUrl}{owner}/{name}",
             CloneUrl = $"{BaseUrl}{owner}/{name}.git",
         });
+        if (autoInit)
+        {
+            repo.Git.Initialize(ownerUser, name, description);
+        }
+
         _repos.Add(repo.Repository.FullName, repo);
         return repo;
     }
@@ -302,6 +310,8 @@ public sealed partial class GiteaTestServer
     private sealed class RepoState(GiteaRepository repository)
     {
         public GiteaRepository Repository { get; } = repository;
+
+        public TestGitRepository Git { get; } = new(repository.DefaultBranch ?? "main");
 
         /// <summary>The number the next issue or pull request gets.</summary>
         public long NextIndex => Issues.Count + 1;
@@ -367,9 +377,11 @@ public sealed partial class GiteaTestServer
 
         public required string BaseRef { get; init; }
 
-        public string HeadSha { get; set; } = NewSha();
+        /// <summary>The head as it was merged (the branch may move or go afterwards).</summary>
+        public TestCommit? MergedHead { get; set; }
 
-        public string BaseSha { get; set; } = NewSha();
+        /// <summary>The base as it was before the merge.</summary>
+        public TestCommit? MergedBase { get; set; }
 
         public TestMergeability Mergeability { get; set; }
 
@@ -380,5 +392,7 @@ public sealed partial class GiteaTestServer
         public string? MergeCommitSha { get; set; }
 
         public List<GiteaPullReview> Reviews { get; } = [];
+
+        public List<GiteaPullReviewComment> ReviewComments { get; } = [];
     }
 }

@@ -190,6 +190,46 @@ public interface IGiteaApi
     [Post("/repos/{owner}/{repo}/pulls/{index}/reviews")]
     Task<GiteaPullReview> CreateReviewAsync(string owner, string repo, long index, [Body] CreatePullReviewOptions body, CancellationToken cancellationToken = default);
 
+    /// <summary>A branch; <see cref="GiteaNotFoundException"/> when it does not exist.</summary>
+    [Get("/repos/{owner}/{repo}/branches/{branch}")]
+    Task<GiteaBranch> GetBranchAsync(string owner, string repo, string branch, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a branch (201). 409: it exists; 404: the ref it starts from does not.</summary>
+    [Post("/repos/{owner}/{repo}/branches")]
+    Task<GiteaBranch> CreateBranchAsync(string owner, string repo, [Body] CreateBranchRepoOption body, CancellationToken cancellationToken = default);
+
+    /// <summary>A file with its content (base64), at <paramref name="reference"/> or the default branch.</summary>
+    [Get("/repos/{owner}/{repo}/contents/{**filepath}")]
+    Task<GiteaContents> GetFileAsync(string owner, string repo, string filepath, [AliasAs("ref")] string? reference = null, CancellationToken cancellationToken = default);
+
+    /// <summary>A directory's entries (no content), at <paramref name="reference"/> or the default branch.</summary>
+    [Get("/repos/{owner}/{repo}/contents/{**filepath}")]
+    Task<List<GiteaContents>> ListDirectoryAsync(string owner, string repo, string filepath, [AliasAs("ref")] string? reference = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a file in one commit (201). 422: it exists or the new branch does; 404: the branch does not.</summary>
+    [Post("/repos/{owner}/{repo}/contents/{**filepath}")]
+    Task<GiteaFileResponse> CreateFileAsync(string owner, string repo, string filepath, [Body] CreateFileOptions body, CancellationToken cancellationToken = default);
+
+    /// <summary>Updates a file in one commit (200). 422: its SHA moved since it was read; 404: it or the branch does not exist.</summary>
+    [Put("/repos/{owner}/{repo}/contents/{**filepath}")]
+    Task<GiteaFileResponse> UpdateFileAsync(string owner, string repo, string filepath, [Body] UpdateFileOptions body, CancellationToken cancellationToken = default);
+
+    /// <summary>A git tree by SHA or ref name, optionally recursive; paged by <paramref name="page"/> and <c>per_page</c>.</summary>
+    [Get("/repos/{owner}/{repo}/git/trees/{sha}")]
+    Task<GiteaTree> GetTreeAsync(string owner, string repo, string sha, bool? recursive = null, int? page = null, [AliasAs("per_page")] int? perPage = null, CancellationToken cancellationToken = default);
+
+    /// <summary>One page of the files a pull request changes.</summary>
+    [Get("/repos/{owner}/{repo}/pulls/{index}/files")]
+    Task<IApiResponse<List<GiteaChangedFile>>> ListPullRequestFilesAsync(string owner, string repo, long index, int? page = null, int? limit = null, CancellationToken cancellationToken = default);
+
+    /// <summary>A pull request's unified diff (<paramref name="diffType"/> <c>diff</c>) or patch (<c>patch</c>).</summary>
+    [Get("/repos/{owner}/{repo}/pulls/{index}.{diffType}")]
+    Task<string> GetPullRequestDiffAsync(string owner, string repo, long index, string diffType = "diff", CancellationToken cancellationToken = default);
+
+    /// <summary>A review's line comments.</summary>
+    [Get("/repos/{owner}/{repo}/pulls/{index}/reviews/{id}/comments")]
+    Task<List<GiteaPullReviewComment>> ListReviewCommentsAsync(string owner, string repo, long index, long id, CancellationToken cancellationToken = default);
+
     /// <summary>Sets a commit status.</summary>
     [Post("/repos/{owner}/{repo}/statuses/{sha}")]
     Task<GiteaCommitStatus> CreateStatusAsync(string owner, string repo, string sha, [Body] CreateStatusOption body, CancellationToken cancellationToken = default);

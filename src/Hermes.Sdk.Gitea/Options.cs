@@ -199,6 +199,9 @@ public sealed record CreatePullReviewOptions
 
     /// <summary>The commit reviewed.</summary>
     public string? CommitId { get; init; }
+
+    /// <summary>Line comments.</summary>
+    public IReadOnlyList<CreatePullReviewComment>? Comments { get; init; }
 }
 
 /// <summary>Sets a commit status.</summary>

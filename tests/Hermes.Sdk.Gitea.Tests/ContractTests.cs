@@ -91,7 +91,7 @@ public sealed class ContractTests
         await fx.Api.CreateIssueAsync(O, R, new CreateIssueOption { Title = "a", Labels = [ready.Id] });
         await fx.Api.CreateIssueAsync(O, R, new CreateIssueOption { Title = "b", Assignees = ["wolf-1"] });
         await fx.Api.CreateIssueAsync(O, R, new CreateIssueOption { Title = "c", Closed = true });
-        await fx.Api.CreatePullRequestAsync(O, R, new CreatePullRequestOption { Head = "feature", Base = "main", Title = "pr" });
+        await fx.OpenPullAsync("feature", "pr");
 
         Assert.Equal(["b", "a"], await fx.Client.ListIssuesAsync(O, R).Select(i => i.Title).ToListAsync());
         Assert.Equal(["a"], await fx.Client.ListIssuesAsync(O, R, labels: ["ready"]).Select(i => i.Title).ToListAsync());
@@ -148,7 +148,7 @@ public sealed class ContractTests
     public async Task Pull_requests_merge_with_each_style_and_a_second_merge_is_idempotent(GiteaMergeStyle style)
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
-        GiteaPullRequest pr = await fx.Api.CreatePullRequestAsync(O, R, new CreatePullRequestOption { Head = "feature", Base = "main", Title = "pr" });
+        GiteaPullRequest pr = await fx.OpenPullAsync("feature", "pr");
 
         Assert.Equal(GiteaMergeOutcome.Merged, await fx.Client.MergeAsync(O, R, pr.Number, style, pr.Head!.Sha));
         Assert.True(await fx.Client.IsMergedAsync(O, R, pr.Number));
@@ -166,7 +166,7 @@ public sealed class ContractTests
     public async Task Merge_waits_out_the_mergeability_check_and_reports_conflicts_and_moved_heads()
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
-        GiteaPullRequest pr = await fx.Api.CreatePullRequestAsync(O, R, new CreatePullRequestOption { Head = "feature", Base = "main", Title = "pr" });
+        GiteaPullRequest pr = await fx.OpenPullAsync("feature", "pr");
 
         // A conflict Gitea's check already found answers 405 "Please try again later" like a check in progress
         // (services/pull/check.go:164-165): after bounded waiting it is reported as not mergeable, not retried forever.
@@ -199,12 +199,15 @@ public sealed class ContractTests
     public async Task Pull_request_list_update_close_and_reviews()
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();
-        GiteaPullRequest pr = await fx.Api.CreatePullRequestAsync(O, R, new CreatePullRequestOption { Head = "feature", Base = "main", Title = "pr" });
+        GiteaPullRequest pr = await fx.OpenPullAsync("feature", "pr");
         await Assert.ThrowsAsync<GiteaConflictException>(() => fx.Api.CreatePullRequestAsync(O, R, new CreatePullRequestOption { Head = "feature", Base = "main", Title = "again" }));
 
         await fx.Api.UpdatePullRequestBranchAsync(O, R, pr.Number, "merge");
         Assert.NotEqual(pr.Head!.Sha, (await fx.Api.GetPullRequestAsync(O, R, pr.Number)).Head!.Sha);
-        GiteaPullReview review = await fx.Api.CreateReviewAsync(O, R, pr.Number, new CreatePullReviewOptions { Event = "APPROVED", Body = "ship it" });
+        // Gitea refuses an author's own approval (pull_review.go preparePullReviewType); another account's counts.
+        var own = await Assert.ThrowsAsync<GiteaValidationException>(() => fx.Api.CreateReviewAsync(O, R, pr.Number, new CreatePullReviewOptions { Event = "APPROVED", Body = "ship it" }));
+        Assert.Equal("approve your own pull is not allowed", own.GiteaMessage);
+        GiteaPullReview review = await fx.AddAgent("strategist-1").Api.CreateReviewAsync(O, R, pr.Number, new CreatePullReviewOptions { Event = "APPROVED", Body = "ship it" });
         Assert.Equal("APPROVED", review.State);
         Assert.Single(await fx.Client.ListReviewsAsync(O, R, pr.Number).ToListAsync());
         Assert.Single(await fx.Client.ListPullRequestsAsync(O, R).ToListAsync());

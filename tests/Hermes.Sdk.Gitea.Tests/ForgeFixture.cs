@@ -86,6 +86,14 @@ internal sealed class ForgeFixture : IAsyncDisposable
         return numbers;
     }
 
+    /// <summary>Opens a pull request the way a worker does: a branch from main, one file committed to it, the pull request.</summary>
+    public async Task<GiteaPullRequest> OpenPullAsync(string branch, string title, string path = "change.txt", string text = "a change\n")
+    {
+        await Api.CreateBranchAsync(Owner, Repo, new CreateBranchRepoOption { NewBranchName = branch, OldRefName = "main" });
+        await Api.CreateFileAsync(Owner, Repo, path, new CreateFileOptions { Content = GiteaContent.Encode(text), Branch = branch });
+        return await Api.CreatePullRequestAsync(Owner, Repo, new CreatePullRequestOption { Head = branch, Base = "main", Title = title });
+    }
+
     public async Task<IReadOnlyList<string>> LabelsOfAsync(long number) =>
         [.. (await Api.GetIssueLabelsAsync(Owner, Repo, number)).Select(l => l.Name).Order(StringComparer.Ordinal)];
 

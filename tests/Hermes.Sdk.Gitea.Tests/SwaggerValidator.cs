@@ -23,8 +23,9 @@ internal sealed class SwaggerValidator
         _root = root;
         _paths = [.. root.GetProperty("paths").EnumerateObject().Select(p => (
             p.Name,
-            new Regex("^" + Regex.Replace(Regex.Escape(p.Name), @"\\\{[^}]+}", "[^/]+") + "$", RegexOptions.CultureInvariant),
-            p.Name.Split('/').Count(s => s.Length > 0 && !s.StartsWith('{'))))];
+            // {filepath} is Gitea's "*" route parameter (routers/api/v1/api.go: m.Get("/*", repo.GetContents)): it spans segments.
+            new Regex("^" + Regex.Replace(Regex.Escape(p.Name), @"\\\{[^}]+}", m => m.Value.Contains("filepath", StringComparison.Ordinal) ? ".+" : "[^/]+") + "$", RegexOptions.CultureInvariant),
+            Regex.Replace(p.Name, "{[^}]+}", string.Empty).Length))]; // the most literal text wins: /pulls/{index}.{diffType} over /pulls/{index}
     }
 
     /// <summary>Gitea's official swagger.</summary>
@@ -63,7 +64,24 @@ internal sealed class SwaggerValidator
         }
         else if (response.TryGetProperty("schema", out JsonElement schema))
         {
-            ValidateBody(body, schema, template, errors, allowEmpty: false);
+            if (schema.TryGetProperty("type", out JsonElement type) && type.GetString() == "string")
+            {
+                // APIString (the .diff and .patch routes): plain text, not a JSON string.
+                if (string.IsNullOrEmpty(body))
+                {
+                    errors.Add($"{template}: empty body where the spec declares one");
+                }
+            }
+            else if (template == "/repos/{owner}/{repo}/contents/{filepath}" && method == "GET" && body.TrimStart().StartsWith('['))
+            {
+                // The swagger says ContentsResponse, but a directory answers a list of them
+                // (routers/api/v1/repo/file.go GetContents: util.Iif[any](ret.FileContents != nil, ret.FileContents, ret.DirContents)).
+                ValidateBody(body, JsonDocument.Parse("""{"type":"array","items":{"$ref":"#/definitions/ContentsResponse"}}""").RootElement, template, errors, allowEmpty: false);
+            }
+            else
+            {
+                ValidateBody(body, schema, template, errors, allowEmpty: false);
+            }
         }
         else if (!string.IsNullOrWhiteSpace(body))
         {

@@ -160,12 +160,12 @@ public sealed class TaskQueueTests
         await queue.StartAsync(claim);
         Assert.Equal(["assigned:wolf-1", "in-progress"], await fx.LabelsOfAsync(claim.Number));
 
-        GiteaPullRequest closedPr = await fx.Api.CreatePullRequestAsync(O, R, new CreatePullRequestOption { Head = "old", Base = "main", Title = "old attempt" });
+        GiteaPullRequest closedPr = await fx.OpenPullAsync("old", "old attempt");
         await fx.Api.EditPullRequestAsync(O, R, closedPr.Number, new EditPullRequestOption { State = "closed" });
         var notOpen = await Assert.ThrowsAsync<InvalidOperationException>(() => queue.LinkPullRequestAsync(claim, closedPr.Number));
         Assert.Contains("is closed", notOpen.Message, StringComparison.Ordinal);
 
-        GiteaPullRequest pr = await fx.Api.CreatePullRequestAsync(O, R, new CreatePullRequestOption { Head = "fix", Base = "main", Title = "fix" });
+        GiteaPullRequest pr = await fx.OpenPullAsync("fix", "fix");
         await queue.LinkPullRequestAsync(claim, pr.Number);
         Assert.Equal(TaskLane.InReview, await LaneAsync());
         Assert.Equal(["assigned:wolf-1", "in-review"], await fx.LabelsOfAsync(claim.Number));

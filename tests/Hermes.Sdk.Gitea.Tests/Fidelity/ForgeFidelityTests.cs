@@ -148,6 +148,7 @@ public sealed class ForgeFidelityTests
         // (The body's key is "Do", as Gitea's own web form sends it: Go's encoding/json matches keys case-insensitively.)
         // routers/api/v1/repo/pull.go:974 and services/pull/check.go:138 (1.25+); an empty message in 1.24.
         await using RawForge f = await RawForge.StartAsync(new GiteaTestServerOptions { Version = version });
+        Assert.Equal(201, (await f.SendAsync("POST", $"{Repo}/branches", new { new_branch_name = "feature" }, f.Dev)).Status);
         long number = (await f.SendAsync("POST", $"{Repo}/pulls", new { head = "feature", @base = "main", title = "pr" }, f.Dev)).Json.GetProperty("number").GetInt64();
         Assert.Equal(200, (await f.SendAsync("POST", $"{Repo}/pulls/{number}/merge", new { Do = "merge" }, f.Dev)).Status);
 
@@ -160,6 +161,7 @@ public sealed class ForgeFidelityTests
     {
         // services/pull/check.go:164-165 (any status but mergeable); routers/api/v1/repo/pull.go:1052-1058.
         await using RawForge f = await RawForge.StartAsync();
+        Assert.Equal(201, (await f.SendAsync("POST", $"{Repo}/branches", new { new_branch_name = "feature" }, f.Dev)).Status);
         long number = (await f.SendAsync("POST", $"{Repo}/pulls", new { head = "feature", @base = "main", title = "pr" }, f.Dev)).Json.GetProperty("number").GetInt64();
 
         f.Server.SetMergeability("acme", "work", number, TestMergeability.Conflict);
