@@ -48,7 +48,7 @@ public sealed partial class BurnNight
         _client = client;
         _options = options;
         _scopes = tokenScopes;
-        _readOnlyTools = [.. new GiteaAgentTools(client, options.Owner, options.Repo).All().Where(t => t.RequiredScope?.StartsWith("read:", StringComparison.Ordinal) != false)];
+        _readOnlyTools = [.. new GiteaAgentTools(client, new GiteaToolOptions { Owner = options.Owner, Repo = options.Repo, Agent = options.Agent }).All().Where(t => t.RequiredScope?.StartsWith("read:", StringComparison.Ordinal) != false)];
         _logger = logger ?? NullLogger<BurnNight>.Instance;
         _time = timeProvider ?? TimeProvider.System;
     }

@@ -132,6 +132,10 @@ public sealed partial class GiteaClient : IDisposable
     public IAsyncEnumerable<GiteaPullRequest> ListPullRequestsAsync(string owner, string repo, string state = "open", CancellationToken cancellationToken = default) =>
         PageAsync((page, limit, ct) => Api.ListPullRequestsAsync(owner, repo, state, page, limit, ct), cancellationToken);
 
+    /// <summary>Every file a pull request changes.</summary>
+    public IAsyncEnumerable<GiteaChangedFile> ListPullRequestFilesAsync(string owner, string repo, long index, CancellationToken cancellationToken = default) =>
+        PageAsync((page, limit, ct) => Api.ListPullRequestFilesAsync(owner, repo, index, page, limit, ct), cancellationToken);
+
     /// <summary>Every review of a pull request.</summary>
     public IAsyncEnumerable<GiteaPullReview> ListReviewsAsync(string owner, string repo, long index, CancellationToken cancellationToken = default) =>
         PageAsync((page, limit, ct) => Api.ListReviewsAsync(owner, repo, index, page, limit, ct), cancellationToken);

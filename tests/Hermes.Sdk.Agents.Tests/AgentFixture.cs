@@ -18,6 +18,7 @@ internal sealed class AgentFixture : IAsyncDisposable
     public const string Owner = "fleet";
     public const string Repo = "work";
 
+    private readonly List<(string Variable, GiteaClient Client)> _accounts = [];
     private string _variable = string.Empty;
 
     private AgentFixture(ScriptedModelServer model, GiteaTestServer forge, ModelChain chain, GiteaClient client)
@@ -31,7 +32,7 @@ internal sealed class AgentFixture : IAsyncDisposable
         Conscience conscience = Conscience.Load(new SafetyOptions { SoulPath = Path.Combine(RepoPaths.Root, "templates", "Hermes.Sdk.Templates", "content", "hermes-seed", "SOUL.md"), RequirePinnedSoul = false });
         Agent = new ChatClientBuilder(chain).UseConscience(conscience).Build();
         Client = client;
-        Tools = new GiteaAgentTools(client, Owner, Repo);
+        Tools = new GiteaAgentTools(client, new GiteaToolOptions { Owner = Owner, Repo = Repo, Agent = "wolf-1" });
     }
 
     public ScriptedModelServer Model { get; }
@@ -85,6 +86,18 @@ internal sealed class AgentFixture : IAsyncDisposable
         return new AgentFixture(model, forge, chain, client) { _variable = variable };
     }
 
+    /// <summary>Another agent account, a writer on the repository, with a token of <paramref name="scopes"/>.</summary>
+    public GiteaClient Account(string login, params string[] scopes)
+    {
+        Forge.AddUser(login, login + "-password");
+        Forge.AddCollaborator(Owner, Repo, login);
+        string variable = "HERMES_TEST_AGENT_TOKEN_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(variable, Forge.AddToken(login, scopes));
+        GiteaClient client = GiteaClient.Create(new GiteaClientOptions { BaseUrl = Forge.BaseUrl, TokenEnvironmentVariable = variable });
+        _accounts.Add((variable, client));
+        return client;
+    }
+
     /// <summary>The loop over the chain, logging into <see cref="Logs"/>.</summary>
     public AgentLoop Loop() => new(Agent, Logs.CreateFactory());
 
@@ -95,6 +108,12 @@ internal sealed class AgentFixture : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        foreach ((string variable, GiteaClient client) in _accounts)
+        {
+            client.Dispose();
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+
         Agent.Dispose();
         Environment.SetEnvironmentVariable(_variable, null);
         await Forge.DisposeAsync();
