@@ -1,7 +1,5 @@
-using System.Globalization;
 using Hermes.Sdk.Gitea;
 using Hermes.Sdk.TaskQueue;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -21,11 +19,9 @@ public sealed partial class BurnNight
     /// <summary>How close an issue's last update may follow a triage comment and still be that comment's own.</summary>
     private static readonly TimeSpan SameActivity = TimeSpan.FromSeconds(5);
 
-    private readonly AgentLoop _loop;
     private readonly GiteaClient _client;
     private readonly BurnNightOptions _options;
-    private readonly IReadOnlyCollection<string> _scopes;
-    private readonly AgentTool[] _readOnlyTools;
+    private readonly WolfTriage _triage;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private long _lastPostAt;
@@ -44,11 +40,9 @@ public sealed partial class BurnNight
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(tokenScopes);
         options.Validate();
-        _loop = loop;
         _client = client;
         _options = options;
-        _scopes = tokenScopes;
-        _readOnlyTools = [.. new GiteaAgentTools(client, new GiteaToolOptions { Owner = options.Owner, Repo = options.Repo, Agent = options.Agent }).All().Where(t => t.RequiredScope?.StartsWith("read:", StringComparison.Ordinal) != false)];
+        _triage = new WolfTriage(loop, new GiteaAgentTools(client, new GiteaToolOptions { Owner = options.Owner, Repo = options.Repo, Agent = options.Agent }).All(), tokenScopes) { Budget = options.Budget };
         _logger = logger ?? NullLogger<BurnNight>.Instance;
         _time = timeProvider ?? TimeProvider.System;
     }
@@ -101,38 +95,24 @@ public sealed partial class BurnNight
             return new BurnEntry(issue.Number, issue.Title, BurnOutcome.Skipped, last.HtmlUrl ?? issue.HtmlUrl, $"triaged by {last.User?.Login} at {last.CreatedAt:u}, nothing since");
         }
 
-        var messages = new List<ChatMessage>
+        WolfTriageResult result;
+        try
         {
-            new(ChatRole.System, Instructions()),
-            new(ChatRole.User, $"Triage issue #{issue.Number} (\"{issue.Title}\") of {_options.Owner}/{_options.Repo}. Read it first."),
-        };
-        string problem = "no answer";
-        for (int attempt = 1; attempt <= 2; attempt++)
+            result = await _triage.RunAsync(_options.Agent, issue.Number, issue.Title, $"{_options.Owner}/{_options.Repo}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            AgentRun run;
-            try
-            {
-                run = await _loop.RunAsync(new AgentTask(AgentTier.Wolf, messages, _readOnlyTools, _scopes) { Budget = _options.Budget }, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                return new BurnEntry(issue.Number, issue.Title, BurnOutcome.Failed, issue.HtmlUrl, $"the model failed: {ex.Message}");
-            }
-
-            IReadOnlyList<string> missing = run.Text is null ? [] : TriageComment.Check(run.Text);
-            if (run.Text is { } text && missing.Count == 0)
-            {
-                await PaceAsync(cancellationToken).ConfigureAwait(false);
-                GiteaComment posted = await _client.PostTriageCommentAsync(_options.Owner, _options.Repo, issue.Number, Sign(text, run.Audit), cancellationToken).ConfigureAwait(false);
-                return new BurnEntry(issue.Number, issue.Title, BurnOutcome.Triaged, posted.HtmlUrl ?? issue.HtmlUrl, null);
-            }
-
-            problem = run.Text is null ? $"stopped: {run.StopReason}" : $"the triage lacked {string.Join(", ", missing)}";
-            messages.Add(new ChatMessage(ChatRole.Assistant, run.Text ?? string.Empty));
-            messages.Add(new ChatMessage(ChatRole.User, $"That is not a triage in the rubric: {problem}. Answer again, in the rubric."));
+            return new BurnEntry(issue.Number, issue.Title, BurnOutcome.Failed, issue.HtmlUrl, $"the model failed: {ex.Message}");
         }
 
-        return new BurnEntry(issue.Number, issue.Title, BurnOutcome.Failed, issue.HtmlUrl, $"no triage passed the rubric in two tries ({problem})");
+        if (result.Triage is null)
+        {
+            return new BurnEntry(issue.Number, issue.Title, BurnOutcome.Failed, issue.HtmlUrl, result.Problem);
+        }
+
+        await PaceAsync(cancellationToken).ConfigureAwait(false);
+        GiteaComment posted = await _client.PostTriageCommentAsync(_options.Owner, _options.Repo, issue.Number, result.ToComment($"Burn night: {_options.Agent}"), cancellationToken).ConfigureAwait(false);
+        return new BurnEntry(issue.Number, issue.Title, BurnOutcome.Triaged, posted.HtmlUrl ?? issue.HtmlUrl, null);
     }
 
     /// <summary>Waits until <see cref="BurnNightOptions.MinInterval"/> has passed since the last comment.</summary>
@@ -145,26 +125,6 @@ public sealed partial class BurnNight
 
         _lastPostAt = _time.GetTimestamp();
     }
-
-    private string Sign(string triage, AgentAudit audit) => string.Create(CultureInfo.InvariantCulture, $"""
-        {triage.Trim()}
-
-        <details><summary>Burn night: {_options.Agent}</summary>
-
-        {audit.ToMarkdown()}
-        </details>
-
-        {Marker}
-        """);
-
-    private string Instructions() => $"""
-        You are {_options.Agent}, a wolf: you hunt the backlog on burn night. Read the issue you are given with read_issue,
-        then answer with a triage comment in exactly this form:
-        Evidence:
-        - something a person can check: an issue or PR (#123), a link, a commit, a file path, a `code span` or a > quoted line
-        Recommended action: what should happen next (close, fix, ask the reporter, …)
-        Confidence: high, medium or low
-        """;
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Burn night: #{Number} {Outcome}. {Reason}")]
     private partial void LogEntry(long number, BurnOutcome outcome, string reason);
