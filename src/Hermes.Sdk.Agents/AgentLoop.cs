@@ -59,7 +59,7 @@ public sealed partial class AgentLoop
         try
         {
             ChatResponse response = await loop.GetResponseAsync(messages, options, linked.Token).ConfigureAwait(false);
-            return new AgentRun(response.Text, AgentStopReason.Completed, audit, guard.Tokens);
+            return new AgentRun(response.Text, AgentStopReason.Completed, audit, guard.Tokens) { Response = response };
         }
         catch (AgentBudgetExceededException ex)
         {

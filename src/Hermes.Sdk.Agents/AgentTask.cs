@@ -22,4 +22,8 @@ public sealed record AgentTask(AgentTier Tier, IReadOnlyList<ChatMessage> Messag
 /// <param name="StopReason">Why it ended.</param>
 /// <param name="Audit">Every tool call, with its outcome.</param>
 /// <param name="TokensUsed">Model tokens used, input and output.</param>
-public sealed record AgentRun(string? Text, AgentStopReason StopReason, AgentAudit Audit, long TokensUsed);
+public sealed record AgentRun(string? Text, AgentStopReason StopReason, AgentAudit Audit, long TokensUsed)
+{
+    /// <summary>The model's final response (its metadata names who answered), or null when the loop was stopped before it.</summary>
+    public ChatResponse? Response { get; init; }
+}

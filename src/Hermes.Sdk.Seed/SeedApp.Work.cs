@@ -1,5 +1,6 @@
-using Hermes.Sdk.Core;
 using System.CommandLine;
+using Hermes.Sdk.Agents;
+using Hermes.Sdk.Core;
 using System.Security.Cryptography;
 using Hermes.Sdk.Fleet;
 using Hermes.Sdk.Gitea;
@@ -111,7 +112,7 @@ public static partial class SeedApp
         var burn = new Option<bool>("--burn") { Description = "Burn night (wolves): triage up to --max-issues stale issues with the rubric, then print the burn report." };
         var maxIssues = new Option<int>("--max-issues") { Description = "Burn night: how many stale issues to look at, oldest activity first.", DefaultValueFactory = _ => 50 };
         var staleAfter = new Option<TimeSpan>("--stale-after") { Description = "Burn night: an issue is stale after this long without activity.", DefaultValueFactory = _ => TimeSpan.FromDays(14) };
-        var run = new Command("run", "The agent loop: claim a ready issue, work it through the chain with soul and conscience, comment with the result, give it back (or close or block it). With --burn, a wolf's burn night instead. Refuses to start with a drifted soul or a model the ship gate has not cleared.")
+        var run = new Command("run", "The agent loop: claim a ready issue and do the role's work through tools, with soul and conscience — a worker opens a pull request (the issue goes to review), a wolf triages, a strategist reviews open pull requests first and then plans. With --burn, a wolf's burn night instead. Refuses to start with a drifted soul or a model the ship gate has not cleared.")
         {
             once, interval, burn, maxIssues, staleAfter,
         };
@@ -133,11 +134,28 @@ public static partial class SeedApp
         using IChatClient agent = new ChatClientBuilder(new ModelChain(config.Chain, loggerFactory: s.Logging, environment: s.Env)).UseConscience(conscience).Build(); // owns the chain
         using GiteaClient gitea = Gitea(s, config.Gitea.TokenEnvironmentVariable);
         GiteaTaskQueue queue = Queue(s, gitea);
+        await using SeedToolbox toolbox = await SeedToolbox.OpenAsync(s, ct).ConfigureAwait(false);
+        ReviewQueue? reviews = config.Role == SeedRole.Strategist && config.Gitea.TokenScopes.Any(scope => scope is "all" or "write:repository")
+            ? new ReviewQueue(new AgentLoop(agent, s.Logging), gitea, SeedWork.ToolOptions(config), config.Gitea.TokenScopes, toolbox.Tools, s.Logging.CreateLogger<ReviewQueue>())
+            : null;
         var handled = new List<HandledIssue>();
+        var reviewed = new List<ReviewedPullRequest>();
         string? working = null;
         await using FleetPresence presence = await FleetPresence.JoinAsync(s, () => working, ct).ConfigureAwait(false);
         while (!ct.IsCancellationRequested)
         {
+            if (reviews is not null)
+            {
+                // Strategists think: the review queue comes before new issues.
+                foreach (GiteaPullRequest pr in (await reviews.AwaitingReviewAsync(ct).ConfigureAwait(false)).Take(5))
+                {
+                    working = $"{config.Gitea.Owner}/{config.Gitea.Repo}#{pr.Number} (review)";
+                    ReviewResult review = await reviews.ReviewAsync(pr, SeedWork.Instructions(config), ct).ConfigureAwait(false);
+                    reviewed.Add(new ReviewedPullRequest(review.PullRequest, review.State, review.LineComments, review.Run.StopReason.ToString()));
+                    working = null;
+                }
+            }
+
             (TaskClaim Claim, GiteaIssue Issue, List<GiteaComment> Comments)? next = await ClaimUnansweredAsync(queue, gitea, config, ct).ConfigureAwait(false);
             if (next is not { } taken)
             {
@@ -156,7 +174,7 @@ public static partial class SeedApp
             }
 
             working = taken.Claim.ToString();
-            handled.Add(await WorkAsync(s, queue, gitea, agent, taken.Claim, taken.Issue, taken.Comments, ct).ConfigureAwait(false));
+            handled.Add(await WorkAsync(s, queue, gitea, agent, toolbox, taken.Claim, taken.Issue, taken.Comments, ct).ConfigureAwait(false));
             working = null;
             if (once)
             {
@@ -164,12 +182,17 @@ public static partial class SeedApp
             }
         }
 
-        var result = new RunResult(true, handled, []);
+        var result = new RunResult(true, handled, []) { Reviewed = reviewed };
         return new SeedOutput(result, console =>
         {
-            if (handled.Count == 0)
+            if (handled.Count == 0 && reviewed.Count == 0)
             {
                 console.WriteLine("nothing ready to work on.");
+            }
+
+            foreach (ReviewedPullRequest r in reviewed)
+            {
+                console.MarkupLine($"pull request #{r.PullRequest}: {Markup.Escape(r.Review.ToLowerInvariant())}, {Count(r.LineComments, "line comment")}");
             }
 
             foreach (HandledIssue h in handled)
@@ -219,14 +242,15 @@ public static partial class SeedApp
         return null;
     }
 
-    private static async Task<HandledIssue> WorkAsync(SeedSession s, GiteaTaskQueue queue, GiteaClient gitea, IChatClient agent, TaskClaim claim, GiteaIssue issue, List<GiteaComment> comments, CancellationToken ct)
+    private static async Task<HandledIssue> WorkAsync(SeedSession s, GiteaTaskQueue queue, GiteaClient gitea, IChatClient agent, SeedToolbox toolbox, TaskClaim claim, GiteaIssue issue, List<GiteaComment> comments, CancellationToken ct)
     {
         SeedConfig config = s.Config;
         await queue.StartAsync(claim, ct).ConfigureAwait(false);
         SeedWorkOutcome outcome;
         try
         {
-            outcome = await s.Options.Work(new SeedWorkItem(config, claim, issue, comments, gitea), agent, ct).ConfigureAwait(false);
+            var item = new SeedWorkItem(config, claim, issue, comments, gitea) { Tools = toolbox.Tools, LoggerFactory = s.Logging };
+            outcome = await s.Options.Work(item, agent, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -245,6 +269,9 @@ public static partial class SeedApp
             case SeedWorkDisposition.Complete:
                 await queue.CompleteAsync(claim, outcome.Comment, ct).ConfigureAwait(false);
                 return new HandledIssue(claim.Number, issue.Title, "completed", outcome.AnsweredBy, outcome.Note);
+            case SeedWorkDisposition.InReview when outcome.PullRequest is { } pr:
+                await queue.LinkPullRequestAsync(claim, pr, ct).ConfigureAwait(false);
+                return new HandledIssue(claim.Number, issue.Title, $"in review (#{pr})", outcome.AnsweredBy, outcome.Note);
             case SeedWorkDisposition.Block:
                 await queue.BlockAsync(claim, outcome.Note ?? "waiting on people", ct).ConfigureAwait(false);
                 return new HandledIssue(claim.Number, issue.Title, "blocked", outcome.AnsweredBy, outcome.Note);
@@ -256,7 +283,12 @@ public static partial class SeedApp
 
     internal sealed record HandledIssue(long Issue, string Title, string Outcome, string? AnsweredBy, string? Note);
 
-    internal sealed record RunResult(bool Started, IReadOnlyList<HandledIssue> Handled, IReadOnlyList<string> Refused);
+    internal sealed record RunResult(bool Started, IReadOnlyList<HandledIssue> Handled, IReadOnlyList<string> Refused)
+    {
+        public IReadOnlyList<ReviewedPullRequest> Reviewed { get; init; } = [];
+    }
+
+    internal sealed record ReviewedPullRequest(long PullRequest, string Review, int LineComments, string StopReason);
 
     /// <summary>
     /// With <c>fleet.nats_url</c> set, the agent joins the fleet bus with its own NKey and beats its heart (idle or

@@ -1,3 +1,4 @@
+using Hermes.Sdk.Agents;
 using Hermes.Sdk.Gitea;
 using Hermes.Sdk.TaskQueue;
 using Microsoft.Extensions.AI;
@@ -29,8 +30,8 @@ public sealed class SeedAppOptions
     /// <summary>Whether a failure's stack trace is written too (<c>--verbose</c> sets it).</summary>
     public bool Verbose { get; set; }
 
-    /// <summary>How the agent works one claimed issue; default <see cref="SeedWork.AnswerWithTheChain"/>.</summary>
-    public SeedWorkHandler Work { get; set; } = SeedWork.AnswerWithTheChain;
+    /// <summary>How the agent works one claimed issue; default <see cref="SeedWork.ByRole"/> (the role's work through the agent loop).</summary>
+    public SeedWorkHandler Work { get; set; } = SeedWork.ByRole;
 
     /// <summary>How long <c>survey</c> and <c>doctor</c> wait for a server to answer.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(3);
@@ -42,7 +43,14 @@ public sealed class SeedAppOptions
 /// <param name="Issue">The issue.</param>
 /// <param name="Comments">Its comments so far, oldest first.</param>
 /// <param name="Gitea">The Gitea client, authenticated as the agent.</param>
-public sealed record SeedWorkItem(SeedConfig Config, TaskClaim Claim, GiteaIssue Issue, IReadOnlyList<GiteaComment> Comments, GiteaClient Gitea);
+public sealed record SeedWorkItem(SeedConfig Config, TaskClaim Claim, GiteaIssue Issue, IReadOnlyList<GiteaComment> Comments, GiteaClient Gitea)
+{
+    /// <summary>The agent's tools besides Gitea's: its skills and its MCP servers (config and skills), under the role's policy.</summary>
+    public IReadOnlyList<AgentTool> Tools { get; init; } = [];
+
+    /// <summary>Logging for the agent loop (every tool call, refusal and budget stop).</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+}
 
 /// <summary>What to do with a worked issue.</summary>
 public enum SeedWorkDisposition
@@ -58,6 +66,9 @@ public enum SeedWorkDisposition
 
     /// <summary>Post nothing and give the issue back.</summary>
     Release,
+
+    /// <summary>Post the comment and move the issue to the in-review lane: <see cref="SeedWorkOutcome.PullRequest"/> is open for it.</summary>
+    InReview,
 }
 
 /// <summary>The outcome of working an issue.</summary>
@@ -65,7 +76,11 @@ public enum SeedWorkDisposition
 /// <param name="Comment">The comment to post (markdown), if any.</param>
 /// <param name="AnsweredBy">Which provider of the chain produced it.</param>
 /// <param name="Note">Why, for the run's report (not posted).</param>
-public sealed record SeedWorkOutcome(SeedWorkDisposition Disposition, string? Comment, string? AnsweredBy = null, string? Note = null);
+public sealed record SeedWorkOutcome(SeedWorkDisposition Disposition, string? Comment, string? AnsweredBy = null, string? Note = null)
+{
+    /// <summary>The pull request that does the work (<see cref="SeedWorkDisposition.InReview"/>).</summary>
+    public long? PullRequest { get; init; }
+}
 
 /// <summary>Works one claimed issue: the agent's own chat client (chain with soul and conscience) is given.</summary>
 /// <param name="item">The issue.</param>

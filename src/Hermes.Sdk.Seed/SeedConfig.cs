@@ -1,3 +1,4 @@
+using Hermes.Sdk.Agents;
 using Hermes.Sdk.Core;
 using Hermes.Sdk.Core.Yaml;
 using Hermes.Sdk.Models.Configuration;
@@ -25,14 +26,27 @@ public enum SeedRole
 /// <param name="Repo">The repository the agent takes work from.</param>
 /// <param name="TokenEnvironmentVariable">The variable holding the agent's own token.</param>
 /// <param name="AdminTokenEnvironmentVariable">The variable holding an admin token (only <c>gitea setup</c> reads it).</param>
-public sealed record SeedGitea(Uri? Url, string Owner, string Repo, string TokenEnvironmentVariable, string AdminTokenEnvironmentVariable);
+public sealed record SeedGitea(Uri? Url, string Owner, string Repo, string TokenEnvironmentVariable, string AdminTokenEnvironmentVariable)
+{
+    /// <summary>
+    /// The scopes the agent's token was created with (<c>gitea.token_scopes</c>): Gitea does not tell a token its own
+    /// scopes, and the agent loop offers only the tools they allow. Default: what the role needs.
+    /// </summary>
+    public IReadOnlyList<string> TokenScopes { get; init; } = [];
+
+    /// <summary>Whether a strategist may merge (<c>gitea.allow_merge</c>; default no): green statuses and the checked head are still required.</summary>
+    public bool AllowMerge { get; init; }
+
+    /// <summary>Whether a worker may commit to the default branch (<c>gitea.allow_default_branch_writes</c>; default no).</summary>
+    public bool AllowDefaultBranchWrites { get; init; }
+}
 
 /// <summary>
 /// A seed's <c>config.yaml</c>: the agent, its Gitea workspace, its fleet and NATS server, its safety locale, and the
 /// model chain (the blueprint's <c>model</c> / <c>fallback_providers</c>, read by <see cref="ModelChainConfig"/>).
 /// Keys are environment variable names, never secrets.
 /// </summary>
-public sealed record SeedConfig(
+public sealed partial record SeedConfig(
     string Path,
     string Agent,
     SeedRole Role,
@@ -46,13 +60,18 @@ public sealed record SeedConfig(
     private static readonly Dictionary<string, string[]> Sections = new(StringComparer.Ordinal)
     {
         ["agent"] = ["name", "role"],
-        ["gitea"] = ["url", "owner", "repo", "token_env", "admin_token_env"],
+        ["gitea"] = ["url", "owner", "repo", "token_env", "admin_token_env", "token_scopes", "allow_merge", "allow_default_branch_writes"],
         ["fleet"] = ["name", "nats_url"],
         ["safety"] = ["locale"],
         ["skills"] = ["roots"],
     };
 
     private static readonly string[] ChainSections = ["model", "fallback_providers", "chain"];
+
+    private static readonly string[] OtherSections = ["mcp_servers"];
+
+    /// <summary>The MCP servers whose tools the agent may use (<c>mcp_servers</c>), besides those its skills ship.</summary>
+    public IReadOnlyList<McpServerOptions> McpServers { get; init; } = [];
 
     /// <summary>The seed folder (where config.yaml is).</summary>
     public string Directory => System.IO.Path.GetDirectoryName(Path)!;
@@ -89,9 +108,9 @@ public sealed record SeedConfig(
 
         foreach ((string name, YamlNode key, YamlNode _) in YamlSourceReader.Entries(root))
         {
-            if (!Sections.ContainsKey(name) && !ChainSections.Contains(name))
+            if (!Sections.ContainsKey(name) && !ChainSections.Contains(name) && !OtherSections.Contains(name))
             {
-                reader.Add(key, name, $"unknown section '{name}' (expected one of: {string.Join(", ", Sections.Keys.Concat(ChainSections))})");
+                reader.Add(key, name, $"unknown section '{name}' (expected one of: {string.Join(", ", Sections.Keys.Concat(ChainSections).Concat(OtherSections))})");
             }
         }
 
@@ -115,7 +134,13 @@ public sealed record SeedConfig(
             reader.Text(gitea, "gitea", "owner") ?? agentName,
             reader.Text(gitea, "gitea", "repo") ?? $"{agentName}-workspace",
             reader.Text(gitea, "gitea", "token_env") ?? "GITEA_TOKEN",
-            reader.Text(gitea, "gitea", "admin_token_env") ?? "GITEA_ADMIN_TOKEN");
+            reader.Text(gitea, "gitea", "admin_token_env") ?? "GITEA_ADMIN_TOKEN")
+        {
+            TokenScopes = ReadTokenScopes(reader, gitea) ?? DefaultScopes(role),
+            AllowMerge = Flag(reader, gitea, "gitea", "allow_merge"),
+            AllowDefaultBranchWrites = Flag(reader, gitea, "gitea", "allow_default_branch_writes"),
+        };
+        List<McpServerOptions> mcpServers = ReadMcpServers(reader, root);
 
         YamlMappingNode? fleet = reader.Mapping(root, "fleet", Sections["fleet"], required: false);
         string fleetName = reader.Text(fleet, "fleet", "name") ?? agentName;
@@ -143,7 +168,7 @@ public sealed record SeedConfig(
             throw new SeedConfigException(reader.Problems);
         }
 
-        return new SeedConfig(full, agentName, role, fleetName, giteaConfig, natsUrl, locale, roots, chain.UseCrisisLines(locale));
+        return new SeedConfig(full, agentName, role, fleetName, giteaConfig, natsUrl, locale, roots, chain.UseCrisisLines(locale)) { McpServers = mcpServers };
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Hermes.Sdk.Agents;
 using Hermes.Sdk.Gitea;
 using Hermes.Sdk.TaskQueue;
 using Hermes.Sdk.Models.Chain;
@@ -7,9 +8,104 @@ using Microsoft.Extensions.AI;
 
 namespace Hermes.Sdk.Seed;
 
-/// <summary>The seed's default work: answer the issue through the chain, as its role asks.</summary>
+/// <summary>
+/// The seed's work on a claimed issue. <see cref="ByRole"/> (the default) does the role's work through the agent loop:
+/// a worker opens a pull request, a wolf triages in the rubric, a strategist plans. <see cref="AnswerWithTheChain"/>
+/// only asks the chain and posts the reply.
+/// </summary>
 public static class SeedWork
 {
+    /// <summary>
+    /// The role's work through the agent loop, with the Gitea tools the role and token allow plus the item's skills and
+    /// MCP tools. A worker turns the issue into a pull request from <c>hermes/&lt;agent&gt;/&lt;issue&gt;</c> that
+    /// closes it (the issue then waits in review) and reports what it changed, the statuses it saw and what it could not
+    /// do; a wolf posts a rubric triage (one retry, then a note that leaves the issue to people); a strategist posts a
+    /// plan. Every comment ends with the audit trail of the tools used.
+    /// </summary>
+    /// <param name="item">The issue.</param>
+    /// <param name="agent">The agent's chat client.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The outcome.</returns>
+    public static Task<SeedWorkOutcome> ByRole(SeedWorkItem item, IChatClient agent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(agent);
+        return item.Config.Role switch
+        {
+            SeedRole.Worker => BuildAsync(item, agent, cancellationToken),
+            SeedRole.Wolf => TriageAsync(item, agent, cancellationToken),
+            _ => PlanAsync(item, agent, cancellationToken),
+        };
+    }
+
+    /// <summary>The Gitea tools' options for the seed: its workspace, its name, and what its config allows.</summary>
+    /// <param name="config">The seed's configuration.</param>
+    /// <returns>The options.</returns>
+    public static GiteaToolOptions ToolOptions(SeedConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new GiteaToolOptions
+        {
+            Owner = config.Gitea.Owner,
+            Repo = config.Gitea.Repo,
+            Agent = config.Agent,
+            AllowMerge = config.Gitea.AllowMerge,
+            AllowDefaultBranchWrites = config.Gitea.AllowDefaultBranchWrites,
+        };
+    }
+
+    private static async Task<SeedWorkOutcome> BuildAsync(SeedWorkItem item, IChatClient agent, CancellationToken cancellationToken)
+    {
+        var flow = new WorkerFlow(new AgentLoop(agent, item.LoggerFactory), item.Gitea, ToolOptions(item.Config), item.Config.Gitea.TokenScopes, item.Tools);
+        WorkerResult result = await flow.RunAsync(item.Issue, Instructions(item.Config), cancellationToken).ConfigureAwait(false);
+        string? provider = result.Run.Response?.GetAnsweringProvider();
+        string comment = result.ToComment(item.Config.Agent);
+        return result.PullRequest is { } pr
+            ? new SeedWorkOutcome(SeedWorkDisposition.InReview, comment, provider, $"pull request #{pr.Number}") { PullRequest = pr.Number }
+            : new SeedWorkOutcome(SeedWorkDisposition.CommentAndRelease, comment, provider, $"no change was committed ({result.Run.StopReason})");
+    }
+
+    private static async Task<SeedWorkOutcome> TriageAsync(SeedWorkItem item, IChatClient agent, CancellationToken cancellationToken)
+    {
+        SeedConfig config = item.Config;
+        IEnumerable<AgentTool> tools = [.. new GiteaAgentTools(item.Gitea, ToolOptions(config)).All(), .. item.Tools];
+        WolfTriageResult result = await new WolfTriage(new AgentLoop(agent, item.LoggerFactory), tools, config.Gitea.TokenScopes)
+            .RunAsync(config.Agent, item.Issue.Number, item.Issue.Title, $"{config.Gitea.Owner}/{config.Gitea.Repo}", cancellationToken).ConfigureAwait(false);
+        string? provider = result.Run.Response?.GetAnsweringProvider();
+        if (result.Triage is null)
+        {
+            // Recorded on the issue — a note, not a triage — so that this wolf, whose last comment it is, leaves the issue
+            // to people instead of claiming it on every run.
+            return new SeedWorkOutcome(
+                SeedWorkDisposition.CommentAndRelease,
+                $"{config.Agent} could not triage this within the rubric: {result.Problem}. Leaving it for people.\n\n— {config.Agent} (wolf)",
+                provider,
+                result.Problem + "; a note was posted and the issue left for people");
+        }
+
+        return new SeedWorkOutcome(SeedWorkDisposition.CommentAndRelease, result.ToComment($"Triage: {config.Agent}"), provider);
+    }
+
+    private static async Task<SeedWorkOutcome> PlanAsync(SeedWorkItem item, IChatClient agent, CancellationToken cancellationToken)
+    {
+        SeedConfig config = item.Config;
+        List<ChatMessage> messages =
+        [
+            new(ChatRole.System, Instructions(config)),
+            new(ChatRole.User, $"Issue #{item.Issue.Number} (\"{item.Issue.Title}\") of {config.Gitea.Owner}/{config.Gitea.Repo} needs a plan. Read it with read_issue, and the code it concerns if that helps; answer with the plan."),
+        ];
+        AgentTool[] tools = [.. new GiteaAgentTools(item.Gitea, ToolOptions(config)).All(), .. item.Tools];
+        AgentRun run = await new AgentLoop(agent, item.LoggerFactory).RunAsync(new AgentTask(AgentTier.Strategist, messages, tools, config.Gitea.TokenScopes), cancellationToken).ConfigureAwait(false);
+        string? provider = run.Response?.GetAnsweringProvider();
+        if (string.IsNullOrWhiteSpace(run.Text))
+        {
+            return new SeedWorkOutcome(SeedWorkDisposition.Release, null, provider, $"no plan: {run.StopReason}");
+        }
+
+        string comment = string.Create(CultureInfo.InvariantCulture, $"{run.Text.Trim()}\n\n<details><summary>Tools: {config.Agent}</summary>\n\n{run.Audit.ToMarkdown()}\n</details>\n\n— {config.Agent} (strategist)");
+        return new SeedWorkOutcome(SeedWorkDisposition.CommentAndRelease, comment, provider);
+    }
+
     /// <summary>
     /// Asks the chain about the issue (title, body and the conversation so far) in the role's voice and posts the reply,
     /// giving the issue back for people to act on. A wolf's reply must follow the triage rubric (evidence, a
@@ -65,13 +161,14 @@ public static class SeedWork
         return new SeedWorkOutcome(SeedWorkDisposition.CommentAndRelease, $"{reply}\n\n— {item.Config.Agent} ({item.Config.Role.ToString().ToLowerInvariant()})", provider);
     }
 
-    private static string Instructions(SeedConfig config) => config.Role switch
+    /// <summary>The role's standing instructions.</summary>
+    internal static string Instructions(SeedConfig config) => config.Role switch
     {
         SeedRole.Wolf =>
             $"You are {config.Agent}, a wolf of the {config.Fleet} fleet triaging an issue. Reply with a triage comment in markdown with three labelled parts: " +
             "**Evidence:** what you found (bullet points), **Recommended action:** the next step, **Confidence:** low, medium or high.",
         SeedRole.Worker =>
-            $"You are {config.Agent}, a worker of the {config.Fleet} fleet. Do what the issue asks as far as you can in a comment: the answer, the steps you would take, and what you need from people.",
+            $"You are {config.Agent}, a worker of the {config.Fleet} fleet: you build. Do what the issue asks by changing the code on your branch and opening a pull request; say plainly what you could not do.",
         _ =>
             $"You are {config.Agent}, the strategist of the {config.Fleet} fleet. Read the issue and reply with a short plan: what it needs, in what order, who should do it, and any risk.",
     };

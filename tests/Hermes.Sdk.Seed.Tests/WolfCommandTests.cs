@@ -68,7 +68,7 @@ public sealed class WolfCommandTests
 
         Assert.True(code == SeedApp.Ok, error);
         Assert.Equal(2, seed.Models[0].Calls - before); // two tries, no more
-        Assert.Contains("did not meet the triage rubric in two tries", Assert.Single(run.GetProperty("handled").EnumerateArray()).GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.Contains("no triage passed the rubric in two tries", Assert.Single(run.GetProperty("handled").EnumerateArray()).GetProperty("note").GetString(), StringComparison.Ordinal);
         using GiteaClient client = seed.Client();
         GiteaComment note = Assert.Single(await client.Api.ListCommentsAsync(O, R, issue));
         Assert.Contains("could not triage this within the rubric", note.Body, StringComparison.Ordinal);
