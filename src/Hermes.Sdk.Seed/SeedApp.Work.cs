@@ -4,6 +4,7 @@ using Hermes.Sdk.Core;
 using System.Security.Cryptography;
 using Hermes.Sdk.Fleet;
 using Hermes.Sdk.Gitea;
+using Hermes.Sdk.Gitea.Webhooks;
 using Hermes.Sdk.TaskQueue;
 using Hermes.Sdk.Identity.Storage;
 using Hermes.Sdk.Models.Chain;
@@ -138,6 +139,8 @@ public static partial class SeedApp
         ReviewQueue? reviews = config.Role == SeedRole.Strategist && config.Gitea.TokenScopes.Any(scope => scope is "all" or "write:repository")
             ? new ReviewQueue(new AgentLoop(agent, s.Logging), gitea, SeedWork.ToolOptions(config), config.Gitea.TokenScopes, toolbox.Tools, s.Logging.CreateLogger<ReviewQueue>())
             : null;
+        await using GiteaWebhookReceiver? webhooks = once || config.Gitea.WebhookListen is not { } listen ? null : await GiteaWebhookReceiver.StartAsync(
+            new GiteaWebhookOptions { Listen = listen, SecretEnvironmentVariable = config.Gitea.WebhookSecretEnvironmentVariable, Repository = $"{config.Gitea.Owner}/{config.Gitea.Repo}" }, s.Env, s.Logging, ct).ConfigureAwait(false);
         var handled = new List<HandledIssue>();
         var reviewed = new List<ReviewedPullRequest>();
         string? working = null;
@@ -169,7 +172,7 @@ public static partial class SeedApp
                     await queue.ReapStaleAsync(ct).ConfigureAwait(false);
                 }
 
-                await Task.Delay(interval, ct).ConfigureAwait(false);
+                await WaitForWorkAsync(s, webhooks, interval, ct).ConfigureAwait(false);
                 continue;
             }
 
@@ -200,6 +203,31 @@ public static partial class SeedApp
                 console.MarkupLine($"#{h.Issue} {Markup.Escape(h.Title)}: {Markup.Escape(h.Outcome)}{(h.AnsweredBy is null ? string.Empty : $" (answered by {Markup.Escape(h.AnsweredBy)})")}{(h.Note is null ? string.Empty : $" — {Markup.Escape(h.Note)}")}");
             }
         });
+    }
+
+    /// <summary>
+    /// Waits out the polling interval, ending early when a webhook says an issue turned ready or a pull request needs
+    /// review. Polling stays the fallback: a missed delivery only costs one interval.
+    /// </summary>
+    private static async Task WaitForWorkAsync(SeedSession s, GiteaWebhookReceiver? webhooks, TimeSpan interval, CancellationToken ct)
+    {
+        if (webhooks is null)
+        {
+            await Task.Delay(interval, ct).ConfigureAwait(false);
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(interval);
+        try
+        {
+            GiteaWakeUp wake = await webhooks.WaitAsync(timeout.Token).ConfigureAwait(false);
+            await s.Options.Error.WriteLineAsync($"woken: {wake.Reason} {wake.Repository}#{wake.Number}").ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // The interval is over: poll.
+        }
     }
 
     /// <summary>Null when every model of the chain is cleared; otherwise the output that says the agent did not start.</summary>

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Hermes.Sdk.Agents;
 using Hermes.Sdk.Core.Yaml;
+using Hermes.Sdk.Gitea.Webhooks;
 using YamlDotNet.RepresentationModel;
 
 namespace Hermes.Sdk.Seed;
@@ -38,6 +39,26 @@ public sealed partial record SeedConfig
         }
 
         return scopes;
+    }
+
+    private static Uri? WebhookListen(YamlSourceReader reader, YamlMappingNode? gitea)
+    {
+        Uri? listen = reader.Url(gitea, "gitea", "webhook_listen", "http");
+        if (listen is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            new GiteaWebhookOptions { Listen = listen }.Validate();
+            return listen;
+        }
+        catch (ArgumentException ex)
+        {
+            reader.Add(YamlSourceReader.Get(gitea, "webhook_listen")!, "gitea.webhook_listen", ex.Message.Replace("Listen: ", string.Empty, StringComparison.Ordinal).Split(" (Parameter", 2)[0]);
+            return null;
+        }
     }
 
     private static bool Flag(YamlSourceReader reader, YamlMappingNode? map, string path, string key)

@@ -39,6 +39,15 @@ public sealed record SeedGitea(Uri? Url, string Owner, string Repo, string Token
 
     /// <summary>Whether a worker may commit to the default branch (<c>gitea.allow_default_branch_writes</c>; default no).</summary>
     public bool AllowDefaultBranchWrites { get; init; }
+
+    /// <summary>
+    /// Where <c>run</c> receives Gitea's webhooks (<c>gitea.webhook_listen</c>, a loopback or Tailscale http address with
+    /// its path), waking when an issue turns ready or a pull request needs review; null to poll only.
+    /// </summary>
+    public Uri? WebhookListen { get; init; }
+
+    /// <summary>The variable holding the webhook's secret (<c>gitea.webhook_secret_env</c>; default <c>GITEA_WEBHOOK_SECRET</c>).</summary>
+    public string WebhookSecretEnvironmentVariable { get; init; } = "GITEA_WEBHOOK_SECRET";
 }
 
 /// <summary>
@@ -60,7 +69,7 @@ public sealed partial record SeedConfig(
     private static readonly Dictionary<string, string[]> Sections = new(StringComparer.Ordinal)
     {
         ["agent"] = ["name", "role"],
-        ["gitea"] = ["url", "owner", "repo", "token_env", "admin_token_env", "token_scopes", "allow_merge", "allow_default_branch_writes"],
+        ["gitea"] = ["url", "owner", "repo", "token_env", "admin_token_env", "token_scopes", "allow_merge", "allow_default_branch_writes", "webhook_listen", "webhook_secret_env"],
         ["fleet"] = ["name", "nats_url"],
         ["safety"] = ["locale"],
         ["skills"] = ["roots"],
@@ -139,6 +148,8 @@ public sealed partial record SeedConfig(
             TokenScopes = ReadTokenScopes(reader, gitea) ?? DefaultScopes(role),
             AllowMerge = Flag(reader, gitea, "gitea", "allow_merge"),
             AllowDefaultBranchWrites = Flag(reader, gitea, "gitea", "allow_default_branch_writes"),
+            WebhookListen = WebhookListen(reader, gitea),
+            WebhookSecretEnvironmentVariable = reader.Text(gitea, "gitea", "webhook_secret_env") ?? "GITEA_WEBHOOK_SECRET",
         };
         List<McpServerOptions> mcpServers = ReadMcpServers(reader, root);
 

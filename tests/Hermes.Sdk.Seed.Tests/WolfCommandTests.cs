@@ -80,4 +80,68 @@ public sealed class WolfCommandTests
         Assert.Single(await client.Api.ListCommentsAsync(O, R, issue));
         Assert.Equal(2, seed.Models[0].Calls - before);
     }
+
+    [Fact]
+    public async Task A_webhook_for_a_ready_issue_wakes_a_waiting_wolf_long_before_its_polling_interval()
+    {
+        await using SeedFixture seed = await SeedFixture.PlantAsync();
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        string secretVariable = "HERMES_SEED_TEST_HOOK_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(secretVariable, "s3cret");
+        File.WriteAllText(seed.ConfigPath, seed.Config("wolf").Replace("  admin_token_env:", $"  webhook_listen: http://127.0.0.1:{port}/hooks/gitea\n  webhook_secret_env: {secretVariable}\n  admin_token_env:", StringComparison.Ordinal));
+        foreach (var model in seed.Models)
+        {
+            Func<TestSupport.ReceivedModelRequest, string>? safe = model.Responder;
+            model.Responder = request => request.Body.Contains("Triage issue #", StringComparison.Ordinal)
+                ? "Evidence:\n- `Api.cs` has no limiter\nRecommended action: add one\nConfidence: medium"
+                : safe!(request);
+        }
+
+        Assert.Equal(0, (await seed.RunAsync("soul", "pin")).Code);
+        Assert.Equal(SeedApp.Ok, (await seed.RunJsonAsync("safety", "run", "--samples", "1")).Code);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Task<int> running = SeedApp.RunAsync(["run", "--interval", "00:10:00"], new SeedAppOptions { Directory = seed.Dir.Path, Out = output, Error = error, IdentityRoot = seed.Dir.Combine(".identities") }, stop.Token);
+        using var http = new HttpClient();
+        using GiteaClient client = seed.Client();
+        long issue = seed.Gitea.AddIssue(O, R, "root", "Add rate limiting", "ready");
+        string body = $$$"""{"action":"label_updated","number":{{{issue}}},"issue":{"number":{{{issue}}},"state":"open","labels":[{"name":"ready"}]},"repository":{"full_name":"{{{O}}}/{{{R}}}"}}""";
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            // Until the receiver listens: Gitea retries a failed delivery too.
+            using var delivery = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}/hooks/gitea") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            delivery.Headers.Add("X-Gitea-Event", "issues");
+            delivery.Headers.Add("X-Gitea-Signature", Gitea.Webhooks.GiteaWebhookSignature.Compute("s3cret", System.Text.Encoding.UTF8.GetBytes(body)));
+            try
+            {
+                using HttpResponseMessage answer = await http.SendAsync(delivery, stop.Token);
+                Assert.Equal(System.Net.HttpStatusCode.NoContent, answer.StatusCode);
+                break;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(100, stop.Token);
+            }
+        }
+
+        while ((await client.Api.ListCommentsAsync(O, R, issue, stop.Token)).Count == 0)
+        {
+            await Task.Delay(100, stop.Token);
+        }
+
+        Assert.True(started.Elapsed < TimeSpan.FromMinutes(1), $"took {started.Elapsed}");
+        await stop.CancelAsync();
+        await running;
+        Environment.SetEnvironmentVariable(secretVariable, null);
+        Assert.Contains($"woken: IssueReady {O}/{R}#{issue}", error.ToString(), StringComparison.Ordinal);
+        Assert.Empty(TriageComment.Check(Assert.Single(await client.Api.ListCommentsAsync(O, R, issue)).Body));
+    }
 }
