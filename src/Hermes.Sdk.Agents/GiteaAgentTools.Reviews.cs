@@ -118,9 +118,11 @@ public sealed partial class GiteaAgentTools
         GiteaPullRequest pr = await _client.Api.GetPullRequestAsync(_owner, _repo, number, cancellationToken).ConfigureAwait(false);
         string head = pr.Head?.Sha ?? throw new InvalidOperationException($"#{number} has no head commit.");
         GiteaCombinedStatus statuses = await _client.Api.GetCombinedStatusAsync(_owner, _repo, head, cancellationToken).ConfigureAwait(false);
-        if (statuses.Statuses.Count == 0 || StatusChecks.Blocking(statuses) is { Count: > 0 })
+        IReadOnlyList<string> blocking = StatusChecks.Blocking(statuses);
+        if (statuses.Statuses.Count == 0 || blocking.Count > 0)
         {
-            throw new InvalidOperationException($"Not merged: a merge needs every status check green at the head, and at {head}: {StatusChecks.Describe(statuses)}");
+            string why = blocking.Count > 0 ? string.Join(", ", blocking) : "no status check has reported";
+            throw new InvalidOperationException($"Not merged: {why} at {head}. A merge needs every status check green at the head.");
         }
 
         // head_commit_id: the merge happens at the commit whose statuses were read, or not at all (409 "head out of date").
