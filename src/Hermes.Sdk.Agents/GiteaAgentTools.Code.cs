@@ -25,7 +25,7 @@ public sealed partial class GiteaAgentTools
         [Description("Only files under this folder; empty for all.")] string? folder = null,
         CancellationToken cancellationToken = default)
     {
-        string at = string.IsNullOrWhiteSpace(reference) ? (await _client.Api.GetRepoAsync(_owner, _repo, cancellationToken).ConfigureAwait(false)).DefaultBranch ?? "main" : reference;
+        string at = string.IsNullOrWhiteSpace(reference) ? await DefaultBranchAsync(cancellationToken).ConfigureAwait(false) : reference;
         string prefix = string.IsNullOrWhiteSpace(folder) ? string.Empty : folder.Trim('/') + "/";
         var paths = new List<string>();
         for (int page = 1; ; page++)
@@ -59,7 +59,7 @@ public sealed partial class GiteaAgentTools
         [Description("The commit message.")] string? message = null,
         CancellationToken cancellationToken = default)
     {
-        string repoDefault = (await _client.Api.GetRepoAsync(_owner, _repo, cancellationToken).ConfigureAwait(false)).DefaultBranch ?? "main";
+        string repoDefault = await DefaultBranchAsync(cancellationToken).ConfigureAwait(false);
         if (branch == repoDefault ? !_options.AllowDefaultBranchWrites : !branch.StartsWith(_options.BranchPrefix, StringComparison.Ordinal))
         {
             throw new InvalidOperationException(branch == repoDefault
@@ -95,7 +95,7 @@ public sealed partial class GiteaAgentTools
     {
         RequireOwnBranch(branch);
         ArgumentException.ThrowIfNullOrWhiteSpace(title);
-        string repoDefault = (await _client.Api.GetRepoAsync(_owner, _repo, cancellationToken).ConfigureAwait(false)).DefaultBranch ?? "main";
+        string repoDefault = await DefaultBranchAsync(cancellationToken).ConfigureAwait(false);
         GiteaPullRequest pr = await _client.Api.CreatePullRequestAsync(_owner, _repo, new CreatePullRequestOption { Head = branch, Base = repoDefault, Title = title.Trim(), Body = WithClosingReference(body, issue) }, cancellationToken).ConfigureAwait(false);
         return $"Opened pull request #{pr.Number} ({pr.HtmlUrl}) from {branch} into {repoDefault}; it closes #{issue}.";
     }
@@ -111,6 +111,10 @@ public sealed partial class GiteaAgentTools
         bool has = text.Split('\n').Any(line => line.Trim().TrimEnd('.').Equals(closes, StringComparison.OrdinalIgnoreCase));
         return has ? text : (text.Length == 0 ? closes : $"{text}\n\n{closes}");
     }
+
+    /// <summary>The repository's default branch, read once.</summary>
+    private async Task<string> DefaultBranchAsync(CancellationToken cancellationToken) =>
+        _defaultBranch ??= (await _client.Api.GetRepoAsync(_owner, _repo, cancellationToken).ConfigureAwait(false)).DefaultBranch ?? "main";
 
     private void RequireOwnBranch(string branch)
     {

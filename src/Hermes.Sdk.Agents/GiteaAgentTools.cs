@@ -22,6 +22,7 @@ public sealed partial class GiteaAgentTools
     private readonly GiteaToolOptions _options;
     private readonly string _owner;
     private readonly string _repo;
+    private string? _defaultBranch;
 
     /// <summary>Creates the tools for a repository.</summary>
     /// <param name="client">The agent's client (its own token).</param>

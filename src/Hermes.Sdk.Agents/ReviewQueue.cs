@@ -1,6 +1,5 @@
 using System.Globalization;
 using Hermes.Sdk.Gitea;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -16,11 +15,9 @@ namespace Hermes.Sdk.Agents;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "What strategists call it: the review queue of open pull requests.")]
 public sealed partial class ReviewQueue
 {
-    private readonly AgentLoop _loop;
+    private readonly AgentRole _role;
     private readonly GiteaClient _client;
     private readonly GiteaToolOptions _options;
-    private readonly IReadOnlyCollection<string> _scopes;
-    private readonly AgentTool[] _tools;
     private readonly ILogger _logger;
 
     /// <summary>Creates the queue.</summary>
@@ -32,16 +29,9 @@ public sealed partial class ReviewQueue
     /// <param name="logger">Logs each review.</param>
     public ReviewQueue(AgentLoop loop, GiteaClient client, GiteaToolOptions options, IReadOnlyCollection<string> tokenScopes, IEnumerable<AgentTool>? extraTools = null, ILogger<ReviewQueue>? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(loop);
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(tokenScopes);
-        options.Validate();
-        _loop = loop;
+        _role = new AgentRole(loop, client, options, tokenScopes, extraTools);
         _client = client;
         _options = options;
-        _scopes = tokenScopes;
-        _tools = [.. new GiteaAgentTools(client, options).All(), .. extraTools ?? []];
         _logger = logger ?? NullLogger<ReviewQueue>.Instance;
     }
 
@@ -92,12 +82,12 @@ public sealed partial class ReviewQueue
     public async Task<ReviewResult> ReviewAsync(GiteaPullRequest pullRequest, string? instructions = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pullRequest);
-        List<ChatMessage> messages =
-        [
-            new(ChatRole.System, instructions ?? $"You are {_options.Agent}, a strategist: you think, and you review what workers build."),
-            new(ChatRole.User, Task(pullRequest)),
-        ];
-        AgentRun run = await _loop.RunAsync(new AgentTask(AgentTier.Strategist, messages, _tools, _scopes) { Budget = Budget }, cancellationToken).ConfigureAwait(false);
+        AgentRun run = await _role.RunAsync(
+            AgentTier.Strategist,
+            instructions ?? $"You are {_options.Agent}, a strategist: you think, and you review what workers build.",
+            Task(pullRequest),
+            Budget,
+            cancellationToken).ConfigureAwait(false);
 
         GiteaPullRequest now = await _client.Api.GetPullRequestAsync(_options.Owner, _options.Repo, pullRequest.Number, cancellationToken).ConfigureAwait(false);
         GiteaPullReview? review = await ReviewedAtHeadAsync(now, cancellationToken).ConfigureAwait(false);

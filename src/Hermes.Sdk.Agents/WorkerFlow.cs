@@ -1,6 +1,5 @@
 using System.Globalization;
 using Hermes.Sdk.Gitea;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -15,11 +14,9 @@ namespace Hermes.Sdk.Agents;
 /// </summary>
 public sealed partial class WorkerFlow
 {
-    private readonly AgentLoop _loop;
+    private readonly AgentRole _role;
     private readonly GiteaClient _client;
     private readonly GiteaToolOptions _options;
-    private readonly IReadOnlyCollection<string> _scopes;
-    private readonly AgentTool[] _tools;
     private readonly ILogger _logger;
 
     /// <summary>Creates the flow.</summary>
@@ -31,16 +28,9 @@ public sealed partial class WorkerFlow
     /// <param name="logger">Logs each issue's outcome.</param>
     public WorkerFlow(AgentLoop loop, GiteaClient client, GiteaToolOptions options, IReadOnlyCollection<string> tokenScopes, IEnumerable<AgentTool>? extraTools = null, ILogger<WorkerFlow>? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(loop);
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(tokenScopes);
-        options.Validate();
-        _loop = loop;
+        _role = new AgentRole(loop, client, options, tokenScopes, extraTools);
         _client = client;
         _options = options;
-        _scopes = tokenScopes;
-        _tools = [.. new GiteaAgentTools(client, options).All(), .. extraTools ?? []];
         _logger = logger ?? NullLogger<WorkerFlow>.Instance;
     }
 
@@ -60,12 +50,12 @@ public sealed partial class WorkerFlow
         string branch = $"{_options.BranchPrefix}{issue.Number.ToString(CultureInfo.InvariantCulture)}";
         GiteaBranch start = await EnsureBranchAsync(branch, main, cancellationToken).ConfigureAwait(false);
 
-        List<ChatMessage> messages =
-        [
-            new(ChatRole.System, instructions ?? $"You are {_options.Agent}, a worker: you build. You change code through your tools and open a pull request for a person or a strategist to review."),
-            new(ChatRole.User, Task(issue, branch, main)),
-        ];
-        AgentRun run = await _loop.RunAsync(new AgentTask(AgentTier.Worker, messages, _tools, _scopes) { Budget = Budget }, cancellationToken).ConfigureAwait(false);
+        AgentRun run = await _role.RunAsync(
+            AgentTier.Worker,
+            instructions ?? $"You are {_options.Agent}, a worker: you build. You change code through your tools and open a pull request for a person or a strategist to review.",
+            Task(issue, branch, main),
+            Budget,
+            cancellationToken).ConfigureAwait(false);
 
         GiteaPullRequest? pr = await FindPullRequestAsync(branch, cancellationToken).ConfigureAwait(false);
         GiteaBranch end = await _client.Api.GetBranchAsync(_options.Owner, _options.Repo, branch, cancellationToken).ConfigureAwait(false);
