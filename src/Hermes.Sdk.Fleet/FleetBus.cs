@@ -704,8 +704,9 @@ public sealed partial class FleetBus : IAsyncDisposable
 
             await _connection.PublishAsync(_subjects.WorkComplete, data, cancellationToken: ct).ConfigureAwait(false);
         }
-        catch (NatsException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // A result that cannot be sent must not keep the message unsettled: it is logged, and the task acknowledged.
             LogResultNotSent(ex, task.Id);
         }
     }

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Hermes.Sdk.Fleet;
 
-/// <summary>What an agent is doing, as its heartbeat says.</summary>
+/// <summary>What an agent is doing, as its heartbeat says; on the wire <c>idle</c>, <c>busy</c> or <c>unhealthy</c>.</summary>
 public enum AgentActivity
 {
     /// <summary>Ready for work.</summary>
@@ -16,11 +16,15 @@ public enum AgentActivity
     Unhealthy,
 }
 
-/// <summary>An agent's heartbeat (<c>hermes.heartbeat/1</c>).</summary>
+/// <summary>
+/// An agent's heartbeat (<c>hermes.heartbeat/2</c>, docs/fleet-wire/heartbeat.schema.json): snake_case names, the
+/// activity in snake_case, the interval an ISO 8601 duration (<c>PT5S</c>). Version 1 (<c>"interval": "00:00:05"</c>,
+/// <c>"activity": "Idle"</c>) is still read.
+/// </summary>
 public sealed record Heartbeat
 {
     /// <summary>The schema and major version of this message.</summary>
-    public const string SchemaName = "hermes.heartbeat/1";
+    public const string SchemaName = "hermes.heartbeat/2";
 
     /// <summary>The schema (<see cref="SchemaName"/>).</summary>
     public string Schema { get; init; } = SchemaName;
@@ -29,6 +33,7 @@ public sealed record Heartbeat
     public required string Agent { get; init; }
 
     /// <summary>What it is doing.</summary>
+    [JsonConverter(typeof(ActivityConverter))]
     public AgentActivity Activity { get; init; }
 
     /// <summary>The task it is on, when busy.</summary>
@@ -38,6 +43,7 @@ public sealed record Heartbeat
     public string? Detail { get; init; }
 
     /// <summary>How often it beats; the deadman view counts missed beats in this unit.</summary>
+    [JsonConverter(typeof(Iso8601DurationConverter))]
     public TimeSpan Interval { get; init; }
 
     /// <summary>When it was sent.</summary>
@@ -167,6 +173,43 @@ public sealed record DeadLetter
 [JsonSerializable(typeof(DoneRecord))]
 internal sealed partial class FleetJsonContext : JsonSerializerContext;
 
+/// <summary>
+/// A <see cref="TimeSpan"/> as an ISO 8601 duration (<c>PT5S</c>, <c>PT0.25S</c>, <c>P1DT2H</c>, XML Schema's
+/// <c>xs:duration</c> without years or months); reads .NET's constant form (<c>00:00:05</c>) too.
+/// </summary>
+internal sealed class Iso8601DurationConverter : JsonConverter<TimeSpan>
+{
+    public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        string text = reader.GetString() ?? throw new JsonException("a duration is required");
+        try
+        {
+            return text.StartsWith('P') || text.StartsWith("-P", StringComparison.Ordinal)
+                ? System.Xml.XmlConvert.ToTimeSpan(text)
+                : TimeSpan.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (FormatException)
+        {
+            throw new JsonException($"'{text}' is not an ISO 8601 duration such as PT5S");
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(System.Xml.XmlConvert.ToString(value));
+}
+
+/// <summary>An <see cref="AgentActivity"/> written in snake_case (<c>idle</c>); read in any case (version 1 wrote <c>Idle</c>).</summary>
+internal sealed class ActivityConverter : JsonConverter<AgentActivity>
+{
+    public override AgentActivity Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        Enum.TryParse(reader.GetString(), ignoreCase: true, out AgentActivity activity) && Enum.IsDefined(activity)
+            ? activity
+            : throw new JsonException($"'{reader.GetString()}' is not an activity (idle, busy or unhealthy)");
+
+    public override void Write(Utf8JsonWriter writer, AgentActivity value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.ToString().ToLowerInvariant());
+}
+
 /// <summary>Who holds or finished an idempotency key (the value in the done bucket).</summary>
 internal sealed record DoneRecord(string State, string Agent, DateTimeOffset At)
 {
@@ -196,9 +239,39 @@ internal static class FleetJson
 
     public static byte[] Write(DeadLetter value) => JsonSerializer.SerializeToUtf8Bytes(value, FleetJsonContext.Default.DeadLetter);
 
-    public static Heartbeat ReadHeartbeat(ReadOnlySpan<byte> data) => Check(Read(data, FleetJsonContext.Default.Heartbeat), Heartbeat.SchemaName, h => h.Schema, h => h.Agent);
+    /// <summary>A heartbeat of version 2, or of version 1 (same fields; its interval and activity are read in either form).</summary>
+    public static Heartbeat ReadHeartbeat(ReadOnlySpan<byte> data)
+    {
+        Heartbeat beat = Read(data, FleetJsonContext.Default.Heartbeat);
+        return Check(beat, beat.Schema?.StartsWith("hermes.heartbeat/1", StringComparison.Ordinal) == true ? "hermes.heartbeat/1" : Heartbeat.SchemaName, h => h.Schema, h => h.Agent);
+    }
 
-    public static FleetTask ReadTask(ReadOnlySpan<byte> data) => Check(Read(data, FleetJsonContext.Default.FleetTask), FleetTask.SchemaName, t => t.Schema, t => t.Kind);
+    /// <summary>
+    /// A task, with the defaults a sender may leave out restored: source-generated deserialization sets every
+    /// init-only property, so a missing field arrives as null rather than as its initializer's value. A task without an
+    /// id gets one derived from its bytes — the same on every redelivery, so it stays idempotent. A tier or dispatcher
+    /// that is not a subject token is refused: its work or its result could not be routed.
+    /// </summary>
+    public static FleetTask ReadTask(ReadOnlySpan<byte> data)
+    {
+        FleetTask task = Check(Read(data, FleetJsonContext.Default.FleetTask), FleetTask.SchemaName, t => t.Schema, t => t.Kind);
+        task = task with
+        {
+            Id = string.IsNullOrEmpty(task.Id) ? "sha256-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data))[..32] : task.Id,
+            Tier = string.IsNullOrEmpty(task.Tier) ? "default" : task.Tier,
+        };
+        if (!FleetSubjects.IsToken(task.Tier))
+        {
+            throw new FleetMessageException($"tier '{task.Tier}' is not a subject token (lower-case letters, digits, '-' and '_')");
+        }
+
+        if (task.Dispatcher is { } dispatcher && !FleetSubjects.IsToken(dispatcher))
+        {
+            throw new FleetMessageException($"dispatcher '{dispatcher}' is not an agent name (a subject token: lower-case letters, digits, '-' and '_'); its result could not be routed");
+        }
+
+        return task;
+    }
 
     public static TaskResult ReadResult(ReadOnlySpan<byte> data) => Check(Read(data, FleetJsonContext.Default.TaskResult), TaskResult.SchemaName, r => r.Schema, r => r.TaskId);
 

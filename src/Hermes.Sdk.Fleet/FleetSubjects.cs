@@ -86,6 +86,9 @@ public sealed partial class FleetSubjects
     /// <summary>Every dead letter.</summary>
     public string AllDeadLetters => $"{Prefix}.deadletter.*";
 
+    /// <summary>Whether <paramref name="token"/> can be a subject token here: lower-case letters, digits, '-' and '_', at most 64.</summary>
+    internal static bool IsToken(string? token) => Token().IsMatch(token ?? string.Empty);
+
     internal static string Check(string token) =>
         Token().IsMatch(token ?? string.Empty) ? token! : throw new ArgumentException($"'{token}' is not a subject token: use lower-case letters, digits, '-' and '_'.", nameof(token));
 
