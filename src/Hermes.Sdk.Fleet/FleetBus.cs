@@ -37,6 +37,7 @@ public sealed partial class FleetBus : IAsyncDisposable
     private readonly SemaphoreSlim _setupLock = new(1, 1);
     private INatsKVStore? _done;
     private long _connectedSinceTicks;
+    private NKeyPair? _signer;
 
     /// <summary>Creates the bus over a connection someone else owns (DI).</summary>
     /// <param name="connection">The NATS connection (authenticated as this agent).</param>
@@ -101,8 +102,16 @@ public sealed partial class FleetBus : IAsyncDisposable
             throw;
         }
 
-        return new FleetBus(connection, connection, options, loggerFactory?.CreateLogger<FleetBus>(), timeProvider);
+        // The bus signs heartbeats and results with its own copy of the key: the caller's may be disposed before the bus.
+        Span<char> seed = stackalloc char[58];
+        int length = key.ExportSeed(seed);
+        NKeyPair signer = NKeyPair.FromSeed(seed[..length]);
+        seed.Clear();
+        return new FleetBus(connection, connection, options, loggerFactory?.CreateLogger<FleetBus>(), timeProvider) { _signer = signer };
     }
+
+    /// <summary>The signature headers of this agent's message, or null when the bus has no key (built over a connection from DI).</summary>
+    private NatsHeaders? SignatureOf(byte[] data) => _signer is null ? null : FleetSignatures.Sign(_signer, data);
 
     /// <summary>The NATS.Net options for an agent: NKey auth, TLS per the options, a connection name of <c>hermes:&lt;fleet&gt;:&lt;agent&gt;</c>.</summary>
     /// <param name="options">The fleet options.</param>
@@ -184,7 +193,8 @@ public sealed partial class FleetBus : IAsyncDisposable
                 var beat = new Heartbeat { Agent = Agent, Activity = activity, CurrentTask = task, Detail = detail, Interval = _options.HeartbeatInterval, SentAt = _time.GetUtcNow() };
                 try
                 {
-                    await _connection.PublishAsync(_subjects.Heartbeat(Agent), FleetJson.Write(beat), cancellationToken: ct).ConfigureAwait(false);
+                    byte[] data = FleetJson.Write(beat);
+                    await _connection.PublishAsync(_subjects.Heartbeat(Agent), data, headers: SignatureOf(data), cancellationToken: ct).ConfigureAwait(false);
                 }
                 catch (NatsException ex)
                 {
@@ -219,7 +229,21 @@ public sealed partial class FleetBus : IAsyncDisposable
             replyOpts: new NatsSubOpts { Timeout = timeout ?? _options.LiveTimeout },
             cancellationToken: cancellationToken).ConfigureAwait(false);
         reply.EnsureSuccess();
-        return FleetJson.ReadResult(reply.Data);
+        TaskResult result = FleetJson.ReadResult(reply.Data);
+        return Believed(reply.Headers, reply.Data, result.Agent) ? result : throw new FleetMessageException($"the reply to task {stamped.Id} is not to be believed: {FleetSignatures.Problem(reply.Headers, reply.Data, result.Agent, _options.TrustedKeys)}");
+    }
+
+    /// <summary>Whether a message naming <paramref name="agent"/> is signed by its trusted key (always, without <see cref="FleetOptions.TrustedKeys"/>); a forgery is logged and counted.</summary>
+    internal bool Believed(NatsHeaders? headers, ReadOnlySpan<byte> data, string agent)
+    {
+        if (FleetSignatures.Problem(headers, data, agent, _options.TrustedKeys) is not { } problem)
+        {
+            return true;
+        }
+
+        FleetDiagnostics.Forged.Add(1);
+        LogForged(problem);
+        return false;
     }
 
     /// <summary>
@@ -284,7 +308,8 @@ public sealed partial class FleetBus : IAsyncDisposable
         {
             try
             {
-                await msg.ReplyAsync(FleetJson.Write(result), cancellationToken: ct).ConfigureAwait(false);
+                byte[] reply = FleetJson.Write(result);
+                await msg.ReplyAsync(reply, headers: SignatureOf(reply), cancellationToken: ct).ConfigureAwait(false);
             }
             catch (NatsException ex)
             {
@@ -369,12 +394,12 @@ public sealed partial class FleetBus : IAsyncDisposable
     /// <summary>Results of the tasks this agent dispatched, as workers finish them.</summary>
     /// <param name="cancellationToken">Ends the stream.</param>
     /// <returns>The results.</returns>
-    public IAsyncEnumerable<TaskResult> ResultsAsync(CancellationToken cancellationToken = default) => ReadAsync(_subjects.Results(Agent), FleetJson.ReadResult, cancellationToken);
+    public IAsyncEnumerable<TaskResult> ResultsAsync(CancellationToken cancellationToken = default) => ReadAsync(_subjects.Results(Agent), FleetJson.ReadResult, r => r.Agent, cancellationToken);
 
     /// <summary>Every "task done" announcement of the fleet.</summary>
     /// <param name="cancellationToken">Ends the stream.</param>
     /// <returns>The results.</returns>
-    public IAsyncEnumerable<TaskResult> CompletionsAsync(CancellationToken cancellationToken = default) => ReadAsync(_subjects.WorkComplete, FleetJson.ReadResult, cancellationToken);
+    public IAsyncEnumerable<TaskResult> CompletionsAsync(CancellationToken cancellationToken = default) => ReadAsync(_subjects.WorkComplete, FleetJson.ReadResult, r => r.Agent, cancellationToken);
 
     /// <summary>The dead letters kept so far, oldest first.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
@@ -447,6 +472,7 @@ public sealed partial class FleetBus : IAsyncDisposable
     {
         _connection.ConnectionOpened -= OnConnectionOpenedAsync;
         _setupLock.Dispose();
+        _signer?.Dispose();
         if (_owned is not null)
         {
             await _owned.DisposeAsync().ConfigureAwait(false);
@@ -695,14 +721,15 @@ public sealed partial class FleetBus : IAsyncDisposable
     private async Task PublishResultAsync(FleetTask task, TaskResult result, CancellationToken ct)
     {
         byte[] data = FleetJson.Write(result);
+        NatsHeaders? signature = SignatureOf(data);
         try
         {
             if (task.Dispatcher is { } dispatcher)
             {
-                await _connection.PublishAsync(_subjects.Results(dispatcher), data, cancellationToken: ct).ConfigureAwait(false);
+                await _connection.PublishAsync(_subjects.Results(dispatcher), data, headers: signature, cancellationToken: ct).ConfigureAwait(false);
             }
 
-            await _connection.PublishAsync(_subjects.WorkComplete, data, cancellationToken: ct).ConfigureAwait(false);
+            await _connection.PublishAsync(_subjects.WorkComplete, data, headers: signature, cancellationToken: ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -742,7 +769,7 @@ public sealed partial class FleetBus : IAsyncDisposable
         }
     }
 
-    private async IAsyncEnumerable<T> ReadAsync<T>(string subject, Func<ReadOnlySpan<byte>, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<T> ReadAsync<T>(string subject, Func<ReadOnlySpan<byte>, T> read, Func<T, string> sender, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (NatsMsg<byte[]> msg in _connection.SubscribeAsync<byte[]>(subject, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -758,7 +785,10 @@ public sealed partial class FleetBus : IAsyncDisposable
                 continue;
             }
 
-            yield return value;
+            if (Believed(msg.Headers, msg.Data ?? [], sender(value)))
+            {
+                yield return value;
+            }
         }
     }
 
@@ -799,6 +829,9 @@ public sealed partial class FleetBus : IAsyncDisposable
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Debug, Message = "A task with key {Key} is already queued; not queued again.")]
     private partial void LogAlreadyQueued(string key);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Dropped a message that speaks for another agent: {Problem}.")]
+    private partial void LogForged(string problem);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "A {Reason} message from {Subject} could not be dead-lettered.")]
     private partial void LogDeadLetterFailed(Exception exception, string reason, string subject);

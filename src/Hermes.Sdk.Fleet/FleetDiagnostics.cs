@@ -21,4 +21,7 @@ public static class FleetDiagnostics
 
     /// <summary>Redeliveries skipped because their idempotency key was already done.</summary>
     internal static readonly Counter<long> Duplicates = Meter.CreateCounter<long>("hermes.fleet.duplicates", "{task}", "Duplicate deliveries not executed again.");
+
+    /// <summary>Heartbeats and results dropped because they were not signed by the key of the agent they name.</summary>
+    internal static readonly Counter<long> Forged = Meter.CreateCounter<long>("hermes.fleet.forged", "{message}", "Messages that spoke for another agent, dropped.");
 }

@@ -57,6 +57,13 @@ public sealed class FleetOptions
     /// <summary>Agents the deadman view expects even before their first heartbeat.</summary>
     public IList<string> ExpectedAgents { get; } = [];
 
+    /// <summary>
+    /// The fleet's agents and their NATS user NKeys (public, <c>U…</c>). When any are listed, heartbeats and results are
+    /// believed only when signed by the key listed for the agent they name; anything else is dropped, logged and counted
+    /// (<c>hermes.fleet.forged</c>). Empty: signatures are not checked.
+    /// </summary>
+    public IDictionary<string, string> TrustedKeys { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>The subject scheme.</summary>
     public FleetSubjects Subjects => new(Fleet);
 

@@ -75,6 +75,16 @@ public sealed partial class FleetRoster : IAsyncDisposable
                 try
                 {
                     Heartbeat beat = FleetJson.ReadHeartbeat(msg.Data ?? []);
+                    if (msg.Subject != bus.Subjects.Heartbeat(beat.Agent))
+                    {
+                        throw new FleetMessageException($"a heartbeat for '{beat.Agent}' on {msg.Subject}, another agent's subject");
+                    }
+
+                    if (!bus.Believed(msg.Headers, msg.Data ?? [], beat.Agent))
+                    {
+                        continue;
+                    }
+
                     roster._agents[beat.Agent] = (beat, time.GetUtcNow());
                     roster.Report(beat.Agent);
                 }

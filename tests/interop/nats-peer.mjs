@@ -12,7 +12,7 @@ const nc = await connect({ servers: input.url, authenticator: nkeyAuthenticator(
 const errors = [];
 (async () => {
   for await (const s of nc.status()) {
-    if (s.type === 'error' || s.type === 'pubPermissionViolation' || s.type === 'subPermissionViolation') errors.push(String(s.data));
+    if (s.type === 'error' || s.type === 'pubPermissionViolation' || s.type === 'subPermissionViolation') errors.push(String(s.data?.message ?? s.data));
   }
 })();
 
@@ -22,7 +22,11 @@ if (input.collect) {
   const sub = nc.subscribe(input.collect.subject, { max: input.collect.count });
   done = (async () => {
     const timer = setTimeout(() => sub.unsubscribe(), input.collect.ms);
-    for await (const m of sub) collected.push({ subject: m.subject, data: sc.decode(m.data) });
+    try {
+      for await (const m of sub) collected.push({ subject: m.subject, data: sc.decode(m.data) });
+    } catch (e) {
+      errors.push(String(e?.message ?? e)); // e.g. a subscription permissions violation ends the iterator
+    }
     clearTimeout(timer);
   })();
   await nc.flush();
