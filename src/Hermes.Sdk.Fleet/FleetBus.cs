@@ -68,6 +68,9 @@ public sealed partial class FleetBus : IAsyncDisposable
     /// <summary>The subject scheme.</summary>
     public FleetSubjects Subjects => _subjects;
 
+    /// <summary>The JetStream context of this bus's connection (the registry's bucket lives there).</summary>
+    internal NatsJSContext JetStream => _js;
+
     /// <summary>This agent's name.</summary>
     public string Agent => _options.Agent;
 
@@ -190,7 +193,16 @@ public sealed partial class FleetBus : IAsyncDisposable
             do
             {
                 (AgentActivity activity, string? task, string? detail) = state();
-                var beat = new Heartbeat { Agent = Agent, Activity = activity, CurrentTask = task, Detail = detail, Interval = _options.HeartbeatInterval, SentAt = _time.GetUtcNow() };
+                var beat = new Heartbeat
+                {
+                    Agent = Agent,
+                    Activity = activity,
+                    CurrentTask = task,
+                    Detail = detail,
+                    Interval = _options.HeartbeatInterval,
+                    SentAt = _time.GetUtcNow(),
+                    Digests = _options.Digests.Count == 0 ? null : new Dictionary<string, string>(_options.Digests, StringComparer.Ordinal),
+                };
                 try
                 {
                     byte[] data = FleetJson.Write(beat);

@@ -48,6 +48,9 @@ public sealed record Heartbeat
 
     /// <summary>When it was sent.</summary>
     public DateTimeOffset SentAt { get; init; }
+
+    /// <summary>The digests of what it runs (<c>chain</c>, <c>soul</c>, <c>config</c>), when it says.</summary>
+    public IReadOnlyDictionary<string, string>? Digests { get; init; }
 }
 
 /// <summary>A unit of work (<c>hermes.task/1</c>).</summary>
@@ -171,6 +174,7 @@ public sealed record DeadLetter
 [JsonSerializable(typeof(TaskResult))]
 [JsonSerializable(typeof(DeadLetter))]
 [JsonSerializable(typeof(DoneRecord))]
+[JsonSerializable(typeof(RegistryEntry))]
 internal sealed partial class FleetJsonContext : JsonSerializerContext;
 
 /// <summary>

@@ -58,6 +58,12 @@ public sealed class FleetOptions
     public IList<string> ExpectedAgents { get; } = [];
 
     /// <summary>
+    /// The digests of what this agent runs — <c>chain</c>, <c>soul</c>, <c>config</c> (SHA-256, hex) — sent in every
+    /// heartbeat, so the registry's expected digests can be checked against them (<see cref="FleetDriftMonitor"/>).
+    /// </summary>
+    public IDictionary<string, string> Digests { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
     /// The fleet's agents and their NATS user NKeys (public, <c>U…</c>). When any are listed, heartbeats and results are
     /// believed only when signed by the key listed for the agent they name; anything else is dropped, logged and counted
     /// (<c>hermes.fleet.forged</c>). Empty: signatures are not checked.

@@ -57,6 +57,9 @@ public sealed partial class FleetRoster : IAsyncDisposable
     /// <summary>Raised when an agent's health changes (from the heartbeat thread or the deadman timer).</summary>
     public event Action<AgentView>? Changed;
 
+    /// <summary>Raised for each heartbeat believed (its agent's own subject, and signed by its key when keys are trusted).</summary>
+    public event Action<Heartbeat>? HeartbeatReceived;
+
     /// <summary>Every known agent now, by name.</summary>
     public IReadOnlyList<AgentView> Snapshot()
     {
@@ -86,6 +89,7 @@ public sealed partial class FleetRoster : IAsyncDisposable
                     }
 
                     roster._agents[beat.Agent] = (beat, time.GetUtcNow());
+                    roster.HeartbeatReceived?.Invoke(beat);
                     roster.Report(beat.Agent);
                 }
                 catch (FleetMessageException ex)

@@ -34,6 +34,7 @@ public sealed partial class FleetSubjects
         WorkStream = $"HERMES_{upper}_WORK";
         DeadLetterStream = $"HERMES_{upper}_DEADLETTER";
         DoneBucket = $"hermes_{Fleet.Replace('-', '_')}_done";
+        RegistryBucket = $"hermes_{Fleet.Replace('-', '_')}_registry";
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _live = new(StringComparer.Ordinal);
@@ -52,6 +53,9 @@ public sealed partial class FleetSubjects
 
     /// <summary>The key-value bucket of completed idempotency keys.</summary>
     public string DoneBucket { get; }
+
+    /// <summary>The key-value bucket of the fleet's registry (only the operator's key may write it).</summary>
+    public string RegistryBucket { get; }
 
     /// <summary>An agent's heartbeat subject.</summary>
     public string Heartbeat(string agent) => $"{Prefix}.heartbeat.{Check(agent)}";
