@@ -720,13 +720,13 @@ public sealed partial class FleetBus : IAsyncDisposable
         {
             JsonElement? output = await handler(task, ct).ConfigureAwait(false);
             FleetDiagnostics.Executed.Add(1, new("hermes.mode", mode), new("hermes.outcome", "ok"));
-            return new TaskResult { TaskId = task.Id, Key = task.Key, Kind = task.Kind, Agent = Agent, Ok = true, Output = output, CompletedAt = _time.GetUtcNow() };
+            return new TaskResult { TaskId = task.Id, Key = task.Key, Kind = task.Kind, Agent = Agent, Ok = true, Output = output, CompletedAt = _time.GetUtcNow(), TaskCreatedAt = task.CreatedAt == default ? null : task.CreatedAt };
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             FleetDiagnostics.Executed.Add(1, new("hermes.mode", mode), new("hermes.outcome", "failed"));
             LogTaskFailed(ex, task.Id, task.Kind);
-            return new TaskResult { TaskId = task.Id, Key = task.Key, Kind = task.Kind, Agent = Agent, Ok = false, Error = $"{ex.GetType().Name}: {ex.Message}", CompletedAt = _time.GetUtcNow() };
+            return new TaskResult { TaskId = task.Id, Key = task.Key, Kind = task.Kind, Agent = Agent, Ok = false, Error = $"{ex.GetType().Name}: {ex.Message}", CompletedAt = _time.GetUtcNow(), TaskCreatedAt = task.CreatedAt == default ? null : task.CreatedAt };
         }
     }
 

@@ -135,6 +135,9 @@ public sealed record TaskResult
 
     /// <summary>When it finished.</summary>
     public DateTimeOffset CompletedAt { get; init; }
+
+    /// <summary>When the task was created (its latency is <see cref="CompletedAt"/> minus this), when known.</summary>
+    public DateTimeOffset? TaskCreatedAt { get; init; }
 }
 
 /// <summary>A message the fleet set aside (<c>hermes.deadletter/1</c>): malformed, poison (failed every delivery) or expired.</summary>
