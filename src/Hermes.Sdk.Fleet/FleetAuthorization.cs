@@ -65,7 +65,7 @@ public static class FleetAuthorization
         if (operatorNKey is not null)
         {
             _ = NKeyPublicKey.Parse(operatorNKey, NKeyRole.User);
-            string[] operatorPublish = [$"{subjects.Prefix}.>", $"$KV.{subjects.RegistryBucket}.>", $"$KV.{subjects.DoneBucket}.>", "$JS.API.>", "$JS.ACK.>", "$JS.FC.>", "_INBOX.>"];
+            string[] operatorPublish = [$"{subjects.Prefix}.>", $"$KV.{subjects.RegistryBucket}.>", $"$KV.{subjects.DoneBucket}.>", $"$KV.{subjects.SchedulesBucket}.>", "$JS.API.>", "$JS.ACK.>", "$JS.FC.>", "_INBOX.>"];
             text.Append("    # the operator: writes the registry\n")
                 .Append("    { nkey: \"").Append(operatorNKey).Append("\", permissions: {\n")
                 .Append("        publish: { allow: [").Append(string.Join(", ", operatorPublish.Select(Quote))).Append("] }\n")
@@ -78,7 +78,7 @@ public static class FleetAuthorization
             string[] publish =
             [
                 subjects.Heartbeat(m.Agent), $"{subjects.Prefix}.results.*", subjects.WorkComplete, $"{subjects.Prefix}.work.live.*", subjects.AllDurableWork,
-                $"{subjects.Prefix}.ask.*", subjects.AllDeadLetters, "_INBOX.>", "$JS.API.>", "$JS.ACK.>", "$JS.FC.>", $"$KV.{subjects.DoneBucket}.>",
+                $"{subjects.Prefix}.ask.*", subjects.AllDeadLetters, "_INBOX.>", "$JS.API.>", "$JS.ACK.>", "$JS.FC.>", $"$KV.{subjects.DoneBucket}.>", $"$KV.{subjects.SchedulesBucket}.*.state",
             ];
             string[] subscribe =
             [

@@ -178,6 +178,8 @@ public sealed record DeadLetter
 [JsonSerializable(typeof(DeadLetter))]
 [JsonSerializable(typeof(DoneRecord))]
 [JsonSerializable(typeof(RegistryEntry))]
+[JsonSerializable(typeof(FleetSchedule))]
+[JsonSerializable(typeof(ScheduleState))]
 internal sealed partial class FleetJsonContext : JsonSerializerContext;
 
 /// <summary>

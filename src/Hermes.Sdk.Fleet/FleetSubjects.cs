@@ -35,6 +35,7 @@ public sealed partial class FleetSubjects
         DeadLetterStream = $"HERMES_{upper}_DEADLETTER";
         DoneBucket = $"hermes_{Fleet.Replace('-', '_')}_done";
         RegistryBucket = $"hermes_{Fleet.Replace('-', '_')}_registry";
+        SchedulesBucket = $"hermes_{Fleet.Replace('-', '_')}_schedules";
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _live = new(StringComparer.Ordinal);
@@ -56,6 +57,9 @@ public sealed partial class FleetSubjects
 
     /// <summary>The key-value bucket of the fleet's registry (only the operator's key may write it).</summary>
     public string RegistryBucket { get; }
+
+    /// <summary>The key-value bucket of the fleet's schedules (the operator writes them; runners write their <c>.state</c>).</summary>
+    public string SchedulesBucket { get; }
 
     /// <summary>An agent's heartbeat subject.</summary>
     public string Heartbeat(string agent) => $"{Prefix}.heartbeat.{Check(agent)}";
