@@ -162,6 +162,7 @@ public sealed partial class FleetBus : IAsyncDisposable
                     Storage = StreamConfigStorage.File,
                     MaxAge = _options.TaskTtl,
                     DuplicateWindow = _options.DuplicateWindow,
+                    NumReplicas = _options.Replicas,
                     Description = $"Durable work of fleet {_options.Fleet}",
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -169,11 +170,12 @@ public sealed partial class FleetBus : IAsyncDisposable
                 new StreamConfig(_subjects.DeadLetterStream, [_subjects.AllDeadLetters])
                 {
                     Storage = StreamConfigStorage.File,
+                    NumReplicas = _options.Replicas,
                     Description = $"Dead letters of fleet {_options.Fleet}",
                 },
                 cancellationToken).ConfigureAwait(false);
             var kv = new NatsKVContext(_js);
-            _done = await kv.CreateStoreAsync(new NatsKVConfig(_subjects.DoneBucket) { MaxAge = _options.DoneRetention, Storage = NatsKVStorageType.File }, cancellationToken).ConfigureAwait(false);
+            _done = await kv.CreateStoreAsync(new NatsKVConfig(_subjects.DoneBucket) { MaxAge = _options.DoneRetention, Storage = NatsKVStorageType.File, NumberOfReplicas = _options.Replicas }, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -54,6 +54,12 @@ public sealed class FleetOptions
     /// <summary>How long completed idempotency keys are remembered. Default 7 days.</summary>
     public TimeSpan DoneRetention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// How many servers keep each of the fleet's streams and buckets (JetStream replicas; default 1). On a cluster, 3:
+    /// losing one server loses no work.
+    /// </summary>
+    public int Replicas { get; set; } = 1;
+
     /// <summary>Agents the deadman view expects even before their first heartbeat.</summary>
     public IList<string> ExpectedAgents { get; } = [];
 
@@ -118,6 +124,11 @@ internal sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
             {
                 problems.Add($"Url: '{url}' is another machine reached without TLS. NATS in plaintext sends every task, result and handshake readable to anyone on the network path. Use tls:// (or RequireTls) with per-agent NKeys, or set AllowPlaintextRemote only on a network you trust.");
             }
+        }
+
+        if (options.Replicas is < 1 or > 5)
+        {
+            problems.Add("Replicas: JetStream keeps 1 to 5 replicas");
         }
 
         if (options.HeartbeatInterval <= TimeSpan.Zero || options.MissedHeartbeatsForDown < 1)
