@@ -15,6 +15,9 @@ internal static class FleetSignatures
     public const string SignerHeader = "Hermes-Signer";
     public const string SignatureHeader = "Hermes-Signature";
 
+    /// <summary>Parsed public keys: a receiver checks every message against the same few.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, NKeyPublicKey> Keys = new(StringComparer.Ordinal);
+
     public static NatsHeaders Sign(NKeyPair key, ReadOnlySpan<byte> data) => new()
     {
         [SignerHeader] = key.PublicKey.Value,
@@ -46,7 +49,8 @@ internal static class FleetSignatures
 
         try
         {
-            return NKeyPublicKey.Parse(expected).Verify(data, Base64Url.DecodeFromChars(signature.ToString())) ? null : $"the signature of the message for '{agent}' does not match";
+            NKeyPublicKey key = Keys.GetOrAdd(expected, static k => NKeyPublicKey.Parse(k));
+            return key.Verify(data, Base64Url.DecodeFromChars(signature.ToString())) ? null : $"the signature of the message for '{agent}' does not match";
         }
         catch (FormatException)
         {
