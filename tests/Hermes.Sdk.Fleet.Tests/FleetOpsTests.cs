@@ -24,7 +24,7 @@ public sealed class FleetOpsTests
         using IDisposable tracking = incidents.Attach(roster), recording = ledger.Attach(roster);
         FleetBus wolf = await fx.ConnectAsync("wolf-1", Fast);
         IAsyncDisposable beats = wolf.StartHeartbeats(() => (AgentActivity.Idle, null, null));
-        await WaitAsync(() => roster.Snapshot().Count(v => v.Health == AgentHealth.Idle) == 2);
+        await Eventually.TrueAsync(() => roster.Snapshot().Count(v => v.Health == AgentHealth.Idle) == 2);
 
         var opened = new TaskCompletionSource<FleetIncident>(TaskCreationOptions.RunContinuationsAsynchronously);
         incidents.Opened += i => opened.TrySetResult(i);
@@ -39,7 +39,7 @@ public sealed class FleetOpsTests
         Assert.DoesNotContain(incidents.All, i => i.Severity is IncidentSeverity.P0 or IncidentSeverity.P1); // 1 of 2 down is not more than half
 
         await using IAsyncDisposable back = wolf.StartHeartbeats(() => (AgentActivity.Idle, null, null));
-        await WaitAsync(() => incidents.All.Single(i => i.Severity == IncidentSeverity.P2).Resolved is not null);
+        await Eventually.TrueAsync(() => incidents.All.Single(i => i.Severity == IncidentSeverity.P2).Resolved is not null);
         FleetIncident closed = incidents.All.Single(i => i.Severity == IncidentSeverity.P2);
         Assert.True(closed.TimeToResolve > closed.TimeToDetect);
         Assert.Contains(ledger.Samples, s => s is { Agent: "wolf-1", Up: false });
@@ -124,13 +124,4 @@ public sealed class FleetOpsTests
         Assert.Equal((19, 1, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(19)), (tally.Completed, tally.Failed, tally.MedianLatency, tally.P95Latency));
     }
 
-    private static async Task WaitAsync(Func<bool> condition)
-    {
-        var started = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), "timed out");
-            await Task.Delay(20);
-        }
-    }
 }

@@ -55,7 +55,7 @@ public sealed class FleetRegistryTests
             await using IAsyncDisposable beats = wolfBus.StartHeartbeats(() => (AgentActivity.Idle, null, null));
             await using FleetBus strayBus = await FleetBus.ConnectAsync(Options("stray"), stray);
             await using IAsyncDisposable strayBeats = strayBus.StartHeartbeats(() => (AgentActivity.Idle, null, null));
-            await WaitAsync(() => drift.Snapshot().Any(d => d.Agent == "stray") && roster.Snapshot().Any(v => v.Agent == "wolf-1"));
+            await Eventually.TrueAsync(() => drift.Snapshot().Any(d => d.Agent == "stray") && roster.Snapshot().Any(v => v.Agent == "wolf-1"));
             Assert.DoesNotContain(drift.Snapshot(), d => d.Agent == "wolf-1");
             Assert.Equal(DriftKind.UnknownAgent, drift.Snapshot().Single(d => d.Agent == "stray").Kind);
             FleetDrift missing = drift.Snapshot().Single(d => d.Agent == "ghost");
@@ -80,16 +80,7 @@ public sealed class FleetRegistryTests
 
         // The operator updates the registry to the new config: the drift ends.
         await written.PutAsync(new RegistryEntry { Agent = "wolf-1", Nkey = wolf.PublicKey.Value, Tiers = ["wolves"], Digests = new Dictionary<string, string>(digests) { ["config"] = NewConfig }, ConfigVersion = "2" });
-        await WaitAsync(() => !drift.Snapshot().Any(d => d.Agent == "wolf-1"));
+        await Eventually.TrueAsync(() => !drift.Snapshot().Any(d => d.Agent == "wolf-1"));
     }
 
-    private static async Task WaitAsync(Func<bool> condition)
-    {
-        var started = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), "timed out");
-            await Task.Delay(50);
-        }
-    }
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Hermes.Sdk.Fleet.Testing;
 using Hermes.Sdk.Identity.NKeys;
-using Hermes.Sdk.TestSupport;
 
 namespace Hermes.Sdk.Fleet.Tests;
 
@@ -50,21 +49,21 @@ public sealed class FleetRightsTests
         // The work goes on under the rights: live and durable, heartbeats, signed results back to the dispatcher.
         Assert.Equal("\"live hunt\"", (await boss.DispatchAsync(new FleetTask { Kind = "hunt", Tier = "wolves" })).Output?.GetRawText());
         await boss.EnqueueAsync(new FleetTask { Kind = "night", Tier = "wolves" });
-        await WaitAsync(() => results.Any(r => r.Kind == "night") && roster.Snapshot().Any(v => v.Agent == "wolf-1"));
+        await Eventually.TrueAsync(() => results.Any(r => r.Kind == "night") && roster.Snapshot().Any(v => v.Agent == "wolf-1"));
 
         // Mallory, a member with her own key, tries to speak for wolf-1 and to take another tier's work: the server refuses.
         string forgedBeat = $$"""{"schema":"hermes.heartbeat/2","agent":"wolf-1","activity":"unhealthy","detail":"forged","interval":"PT1S","sent_at":"{{DateTimeOffset.UtcNow:O}}"}""";
-        JsonElement refused = await PeerAsync(mallory, server, [("hermes.timmy.heartbeat.wolf-1", forgedBeat)], collect: ("hermes.timmy.work.live.deep", 1, 500));
+        JsonElement refused = await NatsJsPeer.RunAsync(mallory, server.Url, [("hermes.timmy.heartbeat.wolf-1", forgedBeat, false)], collect: ("hermes.timmy.work.live.deep", 1, 500));
         Assert.Contains(refused.GetProperty("errors").EnumerateArray(), e => e.GetString()!.Contains("Permissions Violation for Subscription to \"hermes.timmy.work.live.deep\"", StringComparison.Ordinal));
-        await WaitAsync(() => server.Log.Any(l => l.Contains("Publish Violation", StringComparison.Ordinal) && l.Contains(mallory.PublicKey.Value, StringComparison.Ordinal) && l.Contains("hermes.timmy.heartbeat.wolf-1", StringComparison.Ordinal)));
+        await Eventually.TrueAsync(() => server.Log.Any(l => l.Contains("Publish Violation", StringComparison.Ordinal) && l.Contains(mallory.PublicKey.Value, StringComparison.Ordinal) && l.Contains("hermes.timmy.heartbeat.wolf-1", StringComparison.Ordinal)));
 
         // On her own subject, naming wolf-1, or as an unsigned result in wolf-1's name: the receivers drop it.
         string onOwnSubject = forgedBeat;
         string forgedResult = """{"schema":"hermes.result/1","task_id":"x","key":"x","kind":"forged","agent":"wolf-1","ok":true,"completed_at":"2026-12-01T14:00:00+00:00"}""";
-        JsonElement accepted = await PeerAsync(mallory, server, [("hermes.timmy.heartbeat.mallory", onOwnSubject), ("hermes.timmy.results.timmy", forgedResult)]);
+        JsonElement accepted = await NatsJsPeer.RunAsync(mallory, server.Url, [("hermes.timmy.heartbeat.mallory", onOwnSubject, false), ("hermes.timmy.results.timmy", forgedResult, false)]);
         Assert.Equal("[]", accepted.GetProperty("errors").ToString()); // the server let these through: the subjects are hers to use
         await boss.EnqueueAsync(new FleetTask { Kind = "after", Tier = "wolves" });
-        await WaitAsync(() => results.Any(r => r.Kind == "after"));
+        await Eventually.TrueAsync(() => results.Any(r => r.Kind == "after"));
         Assert.DoesNotContain(results, r => r.Kind == "forged");
         Assert.All(roster.Snapshot(), v => Assert.NotEqual("forged", v.Detail));
         Assert.DoesNotContain(roster.Snapshot(), v => v.Agent == "mallory");
@@ -84,33 +83,5 @@ public sealed class FleetRightsTests
         Assert.DoesNotContain("\"hermes.timmy.heartbeat.*\", \"hermes.timmy.results", config, StringComparison.Ordinal);
     }
 
-    private static async Task WaitAsync(Func<bool> condition)
-    {
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), "timed out");
-            await Task.Delay(50);
-        }
-    }
 
-    private static async Task<JsonElement> PeerAsync(NKeyPair key, NatsTestServer server, (string Subject, string Data)[] messages, (string Subject, int Count, int Ms)? collect = null)
-    {
-        char[] seed = new char[58];
-        try
-        {
-            int length = key.ExportSeed(seed);
-            return await NodePeer.RunAsync("nats-peer.mjs", new
-            {
-                url = server.Url,
-                seed = new string(seed, 0, length),
-                messages = messages.Select(m => new { subject = m.Subject, data = m.Data, jetstream = false }),
-                collect = collect is { } c ? new { subject = c.Subject, count = c.Count, ms = c.Ms } : null,
-            });
-        }
-        finally
-        {
-            Array.Clear(seed);
-        }
-    }
 }

@@ -51,7 +51,7 @@ public sealed class FleetRolloutTests
         Assert.Equal((Good, "2"), ((await registry.GetAsync("wolf-1"))!.Digests["config"], (await registry.GetAsync("wolf-1"))!.ConfigVersion));
         Assert.Equal(Good, (await registry.GetAsync("wolf-2"))!.Digests["config"]);
         Assert.Contains("wolf-1", agents.Crashed);
-        await WaitAsync(() => roster.Snapshot().Any(v => v.Agent == "wolf-1" && v.Health == AgentHealth.Idle)); // back on the good config
+        await Eventually.TrueAsync(() => roster.Snapshot().Any(v => v.Agent == "wolf-1" && v.Health == AgentHealth.Idle)); // back on the good config
 
         // A gate the canary fails halts the rollout too.
         RolloutResult gated = await rollout.RunAsync(new RolloutPlan { StartedBy = "carol", Canary = "wolf-1", Digests = new Dictionary<string, string> { ["config"] = Old }, ReportWithin = TimeSpan.FromSeconds(10), Gate = (_, _) => Task.FromResult(false) });
@@ -59,15 +59,6 @@ public sealed class FleetRolloutTests
         Assert.Equal(Good, (await registry.GetAsync("wolf-1"))!.Digests["config"]);
     }
 
-    private static async Task WaitAsync(Func<bool> condition)
-    {
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), "timed out");
-            await Task.Delay(50);
-        }
-    }
 
     /// <summary>Agents that run what the registry says for them: a new config is applied at once; the broken one crashes them.</summary>
     private sealed class SimulatedAgents : IAsyncDisposable

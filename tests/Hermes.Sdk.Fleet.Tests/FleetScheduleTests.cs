@@ -35,7 +35,7 @@ public sealed class FleetScheduleTests
 
         time.Advance(TimeSpan.FromMinutes(2)); // 12:00:30
         IReadOnlyList<(string, DateTimeOffset)>[] both = await Task.WhenAll(a.RunOnceAsync(), b.RunOnceAsync());
-        await WaitAsync(() => !runs.IsEmpty);
+        await Eventually.TrueAsync(() => !runs.IsEmpty);
         await Task.Delay(500);
 
         Assert.Equal(["schedule:burn-night:2026-12-01T12:00:00.0000000Z"], runs); // once, though two runners saw it due
@@ -63,13 +63,4 @@ public sealed class FleetScheduleTests
         Assert.Equal("Name", Assert.Throws<ArgumentException>(() => new FleetSchedule { Name = "Burn Night", Cron = "0 2 * * *", Kind = "k" }.Validate()).ParamName);
     }
 
-    private static async Task WaitAsync(Func<bool> condition)
-    {
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), "timed out");
-            await Task.Delay(20);
-        }
-    }
 }

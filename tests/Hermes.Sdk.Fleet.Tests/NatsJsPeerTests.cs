@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Hermes.Sdk.TestSupport;
 
 namespace Hermes.Sdk.Fleet.Tests;
 
@@ -23,7 +22,7 @@ public sealed class NatsJsPeerTests
         });
         const string bare = """{"schema":"hermes.task/1","kind":"echo","payload":{"x":1}}""";
 
-        JsonElement answer = await PublishAsync(fx, "js-peer", [("hermes.timmy.work.durable.default", bare, true)], collect: ("hermes.timmy.work.complete", 1));
+        JsonElement answer = await NatsJsPeer.RunAsync(fx.Keys["js-peer"], fx.Server.Url, [("hermes.timmy.work.durable.default", bare, true)], collect: ("hermes.timmy.work.complete", 1, 15000));
 
         FleetTask task = Assert.Single(seen);
         Assert.StartsWith("sha256-", task.Id, StringComparison.Ordinal);
@@ -46,7 +45,7 @@ public sealed class NatsJsPeerTests
         });
 
         var started = System.Diagnostics.Stopwatch.StartNew();
-        await PublishAsync(fx, "js-peer",
+        await NatsJsPeer.RunAsync(fx.Keys["js-peer"], fx.Server.Url,
         [
             ("hermes.timmy.work.durable.deep", """{"schema":"hermes.task/1","id":"t1","kind":"spaces","dispatcher":"Not A Token"}""", true),
             ("hermes.timmy.work.durable.deep", """{"schema":"hermes.task/1","id":"t2","kind":"dots","dispatcher":"ops.evil"}""", true),
@@ -64,24 +63,4 @@ public sealed class NatsJsPeerTests
         Assert.Contains(letters, l => l.Error.Contains("dispatcher 'ops.evil' is not an agent name", StringComparison.Ordinal));
     }
 
-    /// <summary>Has the nats.js peer, connected with <paramref name="agent"/>'s NKey (its seed on stdin), publish and optionally collect.</summary>
-    private static async Task<JsonElement> PublishAsync(FleetFixture fx, string agent, (string Subject, string Data, bool JetStream)[] messages, (string Subject, int Count)? collect = null)
-    {
-        char[] seed = new char[58];
-        try
-        {
-            int length = fx.Keys[agent].ExportSeed(seed);
-            return await NodePeer.RunAsync("nats-peer.mjs", new
-            {
-                url = fx.Server.Url,
-                seed = new string(seed, 0, length),
-                messages = messages.Select(m => new { subject = m.Subject, data = m.Data, jetstream = m.JetStream }),
-                collect = collect is { } c ? new { subject = c.Subject, count = c.Count, ms = 15000 } : null,
-            });
-        }
-        finally
-        {
-            Array.Clear(seed);
-        }
-    }
 }
