@@ -148,11 +148,12 @@ public sealed partial record SeedConfig
         return servers;
     }
 
+    /// <summary>A list of non-empty texts, or null with the problem recorded at the node.</summary>
     private static List<string>? TextList(YamlSourceReader reader, YamlNode node, string path, string expected)
     {
         if (node is YamlSequenceNode list && list.Children.All(c => c is YamlScalarNode { Value.Length: > 0 }))
         {
-            return [.. list.Children.Select(c => ((YamlScalarNode)c).Value!.Trim())];
+            return [.. list.Children.Select(c => ((YamlScalarNode)c).Value!)];
         }
 
         reader.Add(node, path, expected);

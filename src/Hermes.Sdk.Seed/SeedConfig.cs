@@ -161,18 +161,9 @@ public sealed partial record SeedConfig(
         string locale = reader.Text(safety, "safety", "locale") ?? "en-US";
 
         YamlMappingNode? skills = reader.Mapping(root, "skills", Sections["skills"], required: false);
-        List<string> roots = ["skills"];
-        if (YamlSourceReader.Get(skills, "roots") is { } rootsNode)
-        {
-            if (rootsNode is YamlSequenceNode list && list.Children.All(c => c is YamlScalarNode { Value.Length: > 0 }))
-            {
-                roots = [.. list.Children.Select(c => ((YamlScalarNode)c).Value!)];
-            }
-            else
-            {
-                reader.Add(rootsNode, "skills.roots", "a list of folders (relative to the seed), for example [skills, ~/.hermes/skills]");
-            }
-        }
+        List<string> roots = YamlSourceReader.Get(skills, "roots") is { } rootsNode
+            ? TextList(reader, rootsNode, "skills.roots", "a list of folders (relative to the seed), for example [skills, ~/.hermes/skills]") ?? ["skills"]
+            : ["skills"];
 
         if (reader.HasErrors || chain is null)
         {

@@ -54,6 +54,9 @@ public static class SeedWork
         };
     }
 
+    /// <summary>Every tool that exists for the item: the Gitea tools of the seed's workspace, then its skills and MCP tools.</summary>
+    private static AgentTool[] ToolsOf(SeedWorkItem item) => [.. new GiteaAgentTools(item.Gitea, ToolOptions(item.Config)).All(), .. item.Tools];
+
     private static async Task<SeedWorkOutcome> BuildAsync(SeedWorkItem item, IChatClient agent, CancellationToken cancellationToken)
     {
         var flow = new WorkerFlow(new AgentLoop(agent, item.LoggerFactory), item.Gitea, ToolOptions(item.Config), item.Config.Gitea.TokenScopes, item.Tools);
@@ -68,8 +71,7 @@ public static class SeedWork
     private static async Task<SeedWorkOutcome> TriageAsync(SeedWorkItem item, IChatClient agent, CancellationToken cancellationToken)
     {
         SeedConfig config = item.Config;
-        IEnumerable<AgentTool> tools = [.. new GiteaAgentTools(item.Gitea, ToolOptions(config)).All(), .. item.Tools];
-        WolfTriageResult result = await new WolfTriage(new AgentLoop(agent, item.LoggerFactory), tools, config.Gitea.TokenScopes)
+        WolfTriageResult result = await new WolfTriage(new AgentLoop(agent, item.LoggerFactory), ToolsOf(item), config.Gitea.TokenScopes)
             .RunAsync(config.Agent, item.Issue.Number, item.Issue.Title, $"{config.Gitea.Owner}/{config.Gitea.Repo}", cancellationToken).ConfigureAwait(false);
         string? provider = result.Run.Response?.GetAnsweringProvider();
         if (result.Triage is null)
@@ -94,8 +96,7 @@ public static class SeedWork
             new(ChatRole.System, Instructions(config)),
             new(ChatRole.User, $"Issue #{item.Issue.Number} (\"{item.Issue.Title}\") of {config.Gitea.Owner}/{config.Gitea.Repo} needs a plan. Read it with read_issue, and the code it concerns if that helps; answer with the plan."),
         ];
-        AgentTool[] tools = [.. new GiteaAgentTools(item.Gitea, ToolOptions(config)).All(), .. item.Tools];
-        AgentRun run = await new AgentLoop(agent, item.LoggerFactory).RunAsync(new AgentTask(AgentTier.Strategist, messages, tools, config.Gitea.TokenScopes), cancellationToken).ConfigureAwait(false);
+        AgentRun run = await new AgentLoop(agent, item.LoggerFactory).RunAsync(new AgentTask(AgentTier.Strategist, messages, ToolsOf(item), config.Gitea.TokenScopes), cancellationToken).ConfigureAwait(false);
         string? provider = run.Response?.GetAnsweringProvider();
         if (string.IsNullOrWhiteSpace(run.Text))
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using Hermes.Sdk.Gitea.Webhooks;
 
 namespace Hermes.Sdk.Gitea.Tests;
@@ -54,6 +55,22 @@ public sealed class WebhookReceiverTests
         Assert.Equal(HttpStatusCode.NoContent, await PostAsync(http, receiver, "push", "push", """{"ref":"refs/heads/main"}""", await NodeSignAsync("""{"ref":"refs/heads/main"}""")));
 
         Assert.False(receiver.WakeUps.TryRead(out _));
+    }
+
+    [Fact]
+    public void The_test_deliveries_are_shaped_as_giteas_own_payload_structs_and_swagger_definitions()
+    {
+        // IssuePayload and PullRequestPayload (modules/structs/hook.go): action, number, issue or pull_request, repository,
+        // sender — each part an API object, checked against the definition Gitea's swagger gives it.
+        using JsonDocument issue = JsonDocument.Parse(LabelledReady), pull = JsonDocument.Parse(PullOpened);
+        Assert.Empty(SwaggerValidator.Gitea.Validate(issue.RootElement.GetProperty("issue").GetRawText(), "Issue"));
+        Assert.Empty(SwaggerValidator.Gitea.Validate(pull.RootElement.GetProperty("pull_request").GetRawText(), "PullRequest"));
+        foreach (JsonDocument payload in new[] { issue, pull })
+        {
+            Assert.Empty(SwaggerValidator.Gitea.Validate(payload.RootElement.GetProperty("repository").GetRawText(), "Repository"));
+            Assert.Empty(SwaggerValidator.Gitea.Validate(payload.RootElement.GetProperty("sender").GetRawText(), "User"));
+            Assert.Equal(["action", "number"], payload.RootElement.EnumerateObject().Select(p => p.Name).Take(2));
+        }
     }
 
     [Theory]

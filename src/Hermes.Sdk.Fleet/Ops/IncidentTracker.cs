@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace Hermes.Sdk.Fleet;
@@ -14,7 +13,7 @@ public sealed class IncidentTracker
     private readonly object _gate = new();
     private readonly Dictionary<string, FleetIncident> _open = new(StringComparer.Ordinal);
     private readonly List<FleetIncident> _closed = [];
-    private readonly ConcurrentDictionary<string, AgentView> _agents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AgentView> _agents = new(StringComparer.Ordinal); // guarded by _gate, like the incidents
     private readonly TimeProvider _time;
 
     /// <summary>Creates the tracker.</summary>
