@@ -61,6 +61,13 @@ public static class FleetAuthorization
             $"$KV.{subjects.RegistryBucket}.>", $"$JS.API.STREAM.CREATE.{registryStream}", $"$JS.API.STREAM.UPDATE.{registryStream}",
             $"$JS.API.STREAM.DELETE.{registryStream}", $"$JS.API.STREAM.PURGE.{registryStream}", $"$JS.API.STREAM.MSG.DELETE.{registryStream}",
         ];
+        // The operations record is the operator's too: agents may read it, never rewrite or delete it.
+        string opsStream = subjects.OpsStream;
+        registryWrites =
+        [
+            .. registryWrites, $"{subjects.Prefix}.ops.>", $"$JS.API.STREAM.CREATE.{opsStream}", $"$JS.API.STREAM.UPDATE.{opsStream}",
+            $"$JS.API.STREAM.DELETE.{opsStream}", $"$JS.API.STREAM.PURGE.{opsStream}", $"$JS.API.STREAM.MSG.DELETE.{opsStream}",
+        ];
         var text = new StringBuilder("authorization {\n  users = [\n");
         if (operatorNKey is not null)
         {

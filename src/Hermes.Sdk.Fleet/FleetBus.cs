@@ -68,6 +68,12 @@ public sealed partial class FleetBus : IAsyncDisposable
     /// <summary>The JetStream context of this bus's connection (the registry's bucket lives there).</summary>
     internal NatsJSContext JetStream => _js;
 
+    /// <summary>The options the bus runs with.</summary>
+    internal FleetOptions BusOptions => _options;
+
+    /// <summary>The clock the bus stamps messages with.</summary>
+    internal TimeProvider Time => _time;
+
     /// <summary>This agent's name.</summary>
     public string Agent => _options.Agent;
 
@@ -302,6 +308,9 @@ public sealed partial class FleetBus : IAsyncDisposable
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Dropped a message that speaks for another agent: {Problem}.")]
     private partial void LogForged(string problem);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "A record of the operations log could not be written.")]
+    internal partial void LogOpsRecordFailed(Exception exception);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "A {Reason} message from {Subject} could not be dead-lettered.")]
     private partial void LogDeadLetterFailed(Exception exception, string reason, string subject);

@@ -180,6 +180,8 @@ public sealed record DeadLetter
 [JsonSerializable(typeof(RegistryEntry))]
 [JsonSerializable(typeof(FleetSchedule))]
 [JsonSerializable(typeof(ScheduleState))]
+[JsonSerializable(typeof(UptimeSample))]
+[JsonSerializable(typeof(FleetIncident))]
 internal sealed partial class FleetJsonContext : JsonSerializerContext;
 
 /// <summary>

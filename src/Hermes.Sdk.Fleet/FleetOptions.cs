@@ -51,6 +51,9 @@ public sealed class FleetOptions
     /// <summary>Durable work: the window in which a task re-sent with the same idempotency key is dropped by the server. Default 2 min (the done bucket covers longer).</summary>
     public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long the operations record (<see cref="FleetOpsLog"/>) keeps uptime changes, incidents and task results. Default 400 days: a year of monthly reports.</summary>
+    public TimeSpan OpsRetention { get; set; } = TimeSpan.FromDays(400);
+
     /// <summary>How long completed idempotency keys are remembered. Default 7 days.</summary>
     public TimeSpan DoneRetention { get; set; } = TimeSpan.FromDays(7);
 

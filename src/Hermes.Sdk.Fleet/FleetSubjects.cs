@@ -36,6 +36,7 @@ public sealed partial class FleetSubjects
         DoneBucket = $"hermes_{Fleet.Replace('-', '_')}_done";
         RegistryBucket = $"hermes_{Fleet.Replace('-', '_')}_registry";
         SchedulesBucket = $"hermes_{Fleet.Replace('-', '_')}_schedules";
+        OpsStream = $"HERMES_{upper}_OPS";
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _live = new(StringComparer.Ordinal);
@@ -60,6 +61,18 @@ public sealed partial class FleetSubjects
 
     /// <summary>The key-value bucket of the fleet's schedules (the operator writes them; runners write their <c>.state</c>).</summary>
     public string SchedulesBucket { get; }
+
+    /// <summary>The JetStream stream of the fleet's operations record: uptime changes, incidents and task results (the operator writes it).</summary>
+    public string OpsStream { get; }
+
+    /// <summary>A subject of the operations record: <c>hermes.&lt;fleet&gt;.ops.&lt;kind&gt;.&lt;agent&gt;</c>.</summary>
+    /// <param name="kind"><c>uptime</c>, <c>incident</c> or <c>task</c>.</param>
+    /// <param name="agent">The agent (or <c>fleet</c>).</param>
+    /// <returns>The subject.</returns>
+    public string Ops(string kind, string agent) => $"{Prefix}.ops.{Check(kind)}.{Check(agent)}";
+
+    /// <summary>Every subject of the operations record.</summary>
+    public string AllOps => $"{Prefix}.ops.>";
 
     /// <summary>An agent's heartbeat subject.</summary>
     public string Heartbeat(string agent) => $"{Prefix}.heartbeat.{Check(agent)}";

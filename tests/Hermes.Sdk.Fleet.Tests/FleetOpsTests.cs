@@ -22,6 +22,9 @@ public sealed class FleetOpsTests
         var incidents = new IncidentTracker(["timmy", "wolf-1"]);
         var ledger = new UptimeLedger();
         using IDisposable tracking = incidents.Attach(roster), recording = ledger.Attach(roster);
+        DateTimeOffset from = DateTimeOffset.UtcNow;
+        FleetOpsLog log = await FleetOpsLog.CreateAsync(boss);
+        IAsyncDisposable logging = log.Attach(roster, incidents);
         FleetBus wolf = await fx.ConnectAsync("wolf-1", Fast);
         IAsyncDisposable beats = wolf.StartHeartbeats(() => (AgentActivity.Idle, null, null));
         await Eventually.TrueAsync(() => roster.Snapshot().Count(v => v.Health == AgentHealth.Idle) == 2);
@@ -43,6 +46,27 @@ public sealed class FleetOpsTests
         FleetIncident closed = incidents.All.Single(i => i.Severity == IncidentSeverity.P2);
         Assert.True(closed.TimeToResolve > closed.TimeToDetect);
         Assert.Contains(ledger.Samples, s => s is { Agent: "wolf-1", Up: false });
+
+        // The same truth, recorded: another connection (the report, the command center) reads it back from the stream.
+        FleetBus reader = await fx.ConnectAsync("wolf-1");
+        await reader.EnqueueAsync(new FleetTask { Id = "t-1", Kind = "echo", Tier = "ops" });
+        await using (await wolf.WorkAsync("ops", (_, _) => Task.FromResult<System.Text.Json.JsonElement?>(null)))
+        {
+            await Eventually.TrueAsync(async () => (await FleetOpsLog.Open(reader).ReadAsync(from, DateTimeOffset.UtcNow.AddMinutes(1))).Tasks.Count == 1);
+        }
+
+        await logging.DisposeAsync();
+        FleetOpsHistory history = await FleetOpsLog.Open(reader).ReadAsync(from, DateTimeOffset.UtcNow.AddMinutes(1));
+        FleetIncident recorded = Assert.Single(history.Incidents, i => i.Severity == IncidentSeverity.P2);
+        Assert.Equal((closed.Id, closed.Resolved), (recorded.Id, recorded.Resolved)); // its latest state: closed
+        Assert.Equal([true, false, true], history.Uptime.Where(u => u.Agent == "wolf-1").Select(u => u.Up));
+        Assert.Equal(("t-1", true, null), (history.Tasks[0].TaskId, history.Tasks[0].Ok, history.Tasks[0].Output));
+        UptimeReport uptime = history.ToLedger().Compute(from, DateTimeOffset.UtcNow, ["timmy", "wolf-1"]);
+        Assert.InRange(uptime.Agents["wolf-1"], 0.01, 0.99);
+
+        // Only the operator writes the record: the fleet's generated rights deny it to agents.
+        string rights = FleetAuthorization.ToServerConfig("timmy", [new FleetMember("wolf-1", fx.Keys["wolf-1"].PublicKey.Value, [])]);
+        Assert.Contains("\"hermes.timmy.ops.>\"", rights.Split("deny:")[1], StringComparison.Ordinal);
     }
 
     [Fact]

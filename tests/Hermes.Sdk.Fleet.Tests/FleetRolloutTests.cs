@@ -12,7 +12,8 @@ public sealed class FleetRolloutTests
     {
         await using FleetFixture fx = await FleetFixture.StartAsync("operator", "wolf-1", "wolf-2", "wolf-3");
         static void Fast(FleetOptions o) => o.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
-        FleetBus op = await fx.ConnectAsync("operator", Fast);
+        // The operator's deadman view allows two seconds of silence: a loaded CI machine can stall a 200 ms heartbeat.
+        FleetBus op = await fx.ConnectAsync("operator", o => { Fast(o); o.MissedHeartbeatsForDown = 10; });
         FleetRegistry registry = await FleetRegistry.CreateAsync(op);
         string[] wolves = ["wolf-1", "wolf-2", "wolf-3"];
         foreach (string wolf in wolves)

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Hermes.Sdk.Fleet;
 
 /// <summary>The runbook's incident severities (fleet-operator-incentives-and-runbook.md, "Incident Response").</summary>
@@ -27,15 +29,19 @@ public enum IncidentSeverity
 public sealed record FleetIncident(string Id, IncidentSeverity Severity, string Subject, string Title, DateTimeOffset Began, DateTimeOffset Detected, DateTimeOffset? Resolved)
 {
     /// <summary>Time to detect.</summary>
+    [JsonIgnore]
     public TimeSpan TimeToDetect => Detected - Began;
 
     /// <summary>Time to resolve, once resolved.</summary>
+    [JsonIgnore]
     public TimeSpan? TimeToResolve => Resolved - Began;
 
     /// <summary>The runbook's response target for the severity.</summary>
+    [JsonIgnore]
     public TimeSpan ResponseTarget => Targets(Severity).Response;
 
     /// <summary>The runbook's resolution target for the severity.</summary>
+    [JsonIgnore]
     public TimeSpan ResolutionTarget => Targets(Severity).Resolution;
 
     /// <summary>The runbook's targets: P0 15 min / 4 h, P1 30 min / 8 h, P2 1 h / 24 h, P3 4 h / 3 days.</summary>

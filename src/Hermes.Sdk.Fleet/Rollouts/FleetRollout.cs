@@ -166,9 +166,10 @@ public sealed partial class FleetRollout
             DateTimeOffset until = _time.GetUtcNow() + plan.Soak;
             while (_time.GetUtcNow() < until)
             {
-                if (_roster.Snapshot().FirstOrDefault(v => v.Agent == plan.Canary) is not { Health: AgentHealth.Idle or AgentHealth.Busy })
+                AgentView? view = _roster.Snapshot().FirstOrDefault(v => v.Agent == plan.Canary);
+                if (view is not { Health: AgentHealth.Idle or AgentHealth.Busy })
                 {
-                    return $"{plan.Canary} was not healthy during the soak";
+                    return $"{plan.Canary} was not healthy during the soak ({view?.Health.ToString().ToLowerInvariant() ?? "never seen"}{(view?.Detail is { } detail ? $": {detail}" : string.Empty)})";
                 }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(100), _time, ct).ConfigureAwait(false);
