@@ -182,6 +182,7 @@ public sealed record DeadLetter
 [JsonSerializable(typeof(ScheduleState))]
 [JsonSerializable(typeof(UptimeSample))]
 [JsonSerializable(typeof(FleetIncident))]
+[JsonSerializable(typeof(RolloutStep))]
 internal sealed partial class FleetJsonContext : JsonSerializerContext;
 
 /// <summary>

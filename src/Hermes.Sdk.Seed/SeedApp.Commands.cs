@@ -99,42 +99,7 @@ public static partial class SeedApp
         };
         run.SetAction((parse, ct) => ExecuteAsync(options, parse.GetValue(json), async s =>
         {
-            var settings = new SafetyRunSettings
-            {
-                ConfigPath = s.ConfigPath,
-                SoulPath = s.SoulPath,
-                TestSetPath = s.TestSetPath,
-                Locale = s.Config.Locale,
-                Samples = parse.GetValue(samples),
-                Parallelism = parse.GetValue(parallel),
-                Judge = parse.GetValue(judge),
-                OutputDirectory = Path.GetDirectoryName(s.ShipRecordsPath)!,
-                ShipRecordsPath = s.ShipRecordsPath,
-            };
-            using SafetyRun safety = SafetyRun.Prepare(settings, s.Logging, s.Env);
-            if (safety.Pin.Status == SoulPinStatus.Unpinned)
-            {
-                s.Warn(safety.Pin.Message);
-            }
-
-            SafetyRunResult done = await s.Progress.Progress().AutoClear(false).StartAsync(async ctx =>
-            {
-                ProgressTask task = ctx.AddTask(Markup.Escape(safety.Describe()), maxValue: safety.TotalSamples);
-                return await safety.RunAsync(new Progress(task), ct).ConfigureAwait(false);
-            }).ConfigureAwait(false);
-            var result = new SafetyResult(
-                done.Report.Passed,
-                [.. done.Report.Models.Select(m => new SafetyModelRow(
-                    m.ModelId,
-                    m.Passed,
-                    m.Cells.Count(c => !c.Passed),
-                    m.Cells.Count,
-                    [.. m.FailingCellsByClass.Where(kv => kv.Value > 0).Select(kv => SafetyReport.Name(kv.Key))],
-                    m.Conclusive,
-                    m.Unanswered,
-                    m.Judge ?? $"none ({m.NoJudgeReason ?? "not configured"})"))],
-                done.Reports,
-                done.ShipRecords);
+            SafetyResult result = await RunSafetyAsync(s, parse.GetValue(samples), parse.GetValue(parallel), parse.GetValue(judge), ct).ConfigureAwait(false);
             return new SeedOutput(result, console =>
             {
                 var table = new Table().AddColumns("model", "result", "failing cells", "failure classes", "judge");
@@ -154,6 +119,47 @@ public static partial class SeedApp
             }, result.Passed ? Ok : NotReady);
         }));
         return new Command("safety", "Crisis safety tests under jailbreak, and the ship gate.") { run };
+    }
+
+    /// <summary>The crisis suite against every model of the chain, graded and recorded for the ship gate (the command and the nightly job).</summary>
+    internal static async Task<SafetyResult> RunSafetyAsync(SeedSession s, int samples, int parallel, string? judge, CancellationToken ct)
+    {
+        var settings = new SafetyRunSettings
+        {
+            ConfigPath = s.ConfigPath,
+            SoulPath = s.SoulPath,
+            TestSetPath = s.TestSetPath,
+            Locale = s.Config.Locale,
+            Samples = samples,
+            Parallelism = parallel,
+            Judge = judge,
+            OutputDirectory = Path.GetDirectoryName(s.ShipRecordsPath)!,
+            ShipRecordsPath = s.ShipRecordsPath,
+        };
+        using SafetyRun safety = SafetyRun.Prepare(settings, s.Logging, s.Env);
+        if (safety.Pin.Status == SoulPinStatus.Unpinned)
+        {
+            s.Warn(safety.Pin.Message);
+        }
+
+        SafetyRunResult done = await s.Progress.Progress().AutoClear(false).StartAsync(async ctx =>
+        {
+            ProgressTask task = ctx.AddTask(Markup.Escape(safety.Describe()), maxValue: safety.TotalSamples);
+            return await safety.RunAsync(new Progress(task), ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        return new SafetyResult(
+            done.Report.Passed,
+            [.. done.Report.Models.Select(m => new SafetyModelRow(
+                m.ModelId,
+                m.Passed,
+                m.Cells.Count(c => !c.Passed),
+                m.Cells.Count,
+                [.. m.FailingCellsByClass.Where(kv => kv.Value > 0).Select(kv => SafetyReport.Name(kv.Key))],
+                m.Conclusive,
+                m.Unanswered,
+                m.Judge ?? $"none ({m.NoJudgeReason ?? "not configured"})"))],
+            done.Reports,
+            done.ShipRecords);
     }
 
     internal sealed record SafetyModelRow(string Model, bool Passed, int FailingCells, int Cells, IReadOnlyList<string> FailureClasses, bool Reached, int Unanswered, string Judge);

@@ -2,11 +2,9 @@ using System.CommandLine;
 using Hermes.Sdk.Agents;
 using Hermes.Sdk.Core;
 using System.Security.Cryptography;
-using Hermes.Sdk.Fleet;
 using Hermes.Sdk.Gitea;
 using Hermes.Sdk.Gitea.Webhooks;
 using Hermes.Sdk.TaskQueue;
-using Hermes.Sdk.Identity.Storage;
 using Hermes.Sdk.Models.Chain;
 using Hermes.Sdk.Safety;
 using Microsoft.Extensions.AI;
@@ -125,6 +123,22 @@ public static partial class SeedApp
 
     private static async Task<SeedOutput> RunLoopAsync(SeedSession s, bool once, TimeSpan interval, CancellationToken ct)
     {
+        var run = new SeedRunState();
+        await using SeedFleetPresence presence = await SeedFleetPresence.JoinAsync(s, () => run.Working, (task, c) => RunJobAsync(s, task, c), ct).ConfigureAwait(false);
+        while (true)
+        {
+            if (await RunGenerationAsync(s, presence, run, once, interval, ct).ConfigureAwait(false) is { } done)
+            {
+                return done;
+            }
+
+            s.Reload(); // the registry's change is on disk and checked: start again on it
+        }
+    }
+
+    /// <summary>The loop on one configuration; null when the registry's change was switched to and the loop must restart on it.</summary>
+    private static async Task<SeedOutput?> RunGenerationAsync(SeedSession s, SeedFleetPresence presence, SeedRunState run, bool once, TimeSpan interval, CancellationToken ct)
+    {
         SeedConfig config = s.Config;
         Conscience conscience = Conscience.Load(new SafetyOptions { SoulPath = s.SoulPath, Locale = config.Locale, RequirePinnedSoul = true });
         if (await RefusedByTheShipGateAsync(s).ConfigureAwait(false) is { } refused)
@@ -141,50 +155,60 @@ public static partial class SeedApp
             : null;
         await using GiteaWebhookReceiver? webhooks = once || config.Gitea.WebhookListen is not { } listen ? null : await GiteaWebhookReceiver.StartAsync(
             new GiteaWebhookOptions { Listen = listen, SecretEnvironmentVariable = config.Gitea.WebhookSecretEnvironmentVariable, Repository = $"{config.Gitea.Owner}/{config.Gitea.Repo}" }, s.Env, s.Logging, ct).ConfigureAwait(false);
-        var handled = new List<HandledIssue>();
-        var reviewed = new List<ReviewedPullRequest>();
-        string? working = null;
-        await using FleetPresence presence = await FleetPresence.JoinAsync(s, () => working, ct).ConfigureAwait(false);
-        while (!ct.IsCancellationRequested)
+        try
         {
-            if (reviews is not null)
+            while (!ct.IsCancellationRequested)
             {
-                // Strategists think: the review queue comes before new issues.
-                foreach (GiteaPullRequest pr in (await reviews.AwaitingReviewAsync(ct).ConfigureAwait(false)).Take(5))
+                if (presence.TrySwitch())
                 {
-                    working = $"{config.Gitea.Owner}/{config.Gitea.Repo}#{pr.Number} (review)";
-                    ReviewResult review = await reviews.ReviewAsync(pr, SeedWork.Instructions(config), ct).ConfigureAwait(false);
-                    reviewed.Add(new ReviewedPullRequest(review.PullRequest, review.State, review.LineComments, review.Run.StopReason.ToString()));
-                    working = null;
+                    return null; // idle here: nothing claimed, nothing half done
                 }
-            }
 
-            (TaskClaim Claim, GiteaIssue Issue, List<GiteaComment> Comments)? next = await ClaimUnansweredAsync(queue, gitea, config, ct).ConfigureAwait(false);
-            if (next is not { } taken)
-            {
+                if (reviews is not null)
+                {
+                    // Strategists think: the review queue comes before new issues.
+                    foreach (GiteaPullRequest pr in (await reviews.AwaitingReviewAsync(ct).ConfigureAwait(false)).Take(5))
+                    {
+                        run.Working = $"{config.Gitea.Owner}/{config.Gitea.Repo}#{pr.Number} (review)";
+                        ReviewResult review = await reviews.ReviewAsync(pr, SeedWork.Instructions(config), ct).ConfigureAwait(false);
+                        run.Reviewed.Add(new ReviewedPullRequest(review.PullRequest, review.State, review.LineComments, review.Run.StopReason.ToString()));
+                        run.Working = null;
+                    }
+                }
+
+                (TaskClaim Claim, GiteaIssue Issue, List<GiteaComment> Comments)? next = await ClaimUnansweredAsync(queue, gitea, config, ct).ConfigureAwait(false);
+                if (next is not { } taken)
+                {
+                    if (once)
+                    {
+                        break;
+                    }
+
+                    if (config.Role == SeedRole.Strategist)
+                    {
+                        await queue.ReapStaleAsync(ct).ConfigureAwait(false);
+                    }
+
+                    await WaitForWorkAsync(s, webhooks, interval, presence.Changed, ct).ConfigureAwait(false);
+                    continue;
+                }
+
+                run.Working = taken.Claim.ToString();
+                run.Handled.Add(await WorkAsync(s, queue, gitea, agent, toolbox, taken.Claim, taken.Issue, taken.Comments, ct).ConfigureAwait(false));
+                run.Working = null;
                 if (once)
                 {
                     break;
                 }
-
-                if (config.Role == SeedRole.Strategist)
-                {
-                    await queue.ReapStaleAsync(ct).ConfigureAwait(false);
-                }
-
-                await WaitForWorkAsync(s, webhooks, interval, ct).ConfigureAwait(false);
-                continue;
-            }
-
-            working = taken.Claim.ToString();
-            handled.Add(await WorkAsync(s, queue, gitea, agent, toolbox, taken.Claim, taken.Issue, taken.Comments, ct).ConfigureAwait(false));
-            working = null;
-            if (once)
-            {
-                break;
             }
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopped (Ctrl+C): report what was done; a claim in hand is left for the reaper.
+        }
 
+        List<HandledIssue> handled = run.Handled;
+        List<ReviewedPullRequest> reviewed = run.Reviewed;
         var result = new RunResult(true, handled, []) { Reviewed = reviewed };
         return new SeedOutput(result, console =>
         {
@@ -205,22 +229,33 @@ public static partial class SeedApp
         });
     }
 
+    /// <summary>What a run has done so far, across restarts on new configurations.</summary>
+    private sealed class SeedRunState
+    {
+        public volatile string? Working;
+
+        public List<HandledIssue> Handled { get; } = [];
+
+        public List<ReviewedPullRequest> Reviewed { get; } = [];
+    }
+
     /// <summary>
     /// Waits out the polling interval, ending early when a webhook says an issue turned ready or a pull request needs
-    /// review. Polling stays the fallback: a missed delivery only costs one interval.
+    /// review, or when the fleet's registry asks for a change. Polling stays the fallback: a missed delivery only costs
+    /// one interval.
     /// </summary>
-    private static async Task WaitForWorkAsync(SeedSession s, GiteaWebhookReceiver? webhooks, TimeSpan interval, CancellationToken ct)
+    private static async Task WaitForWorkAsync(SeedSession s, GiteaWebhookReceiver? webhooks, TimeSpan interval, CancellationToken registryChanged, CancellationToken ct)
     {
-        if (webhooks is null)
-        {
-            await Task.Delay(interval, ct).ConfigureAwait(false);
-            return;
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, registryChanged);
         timeout.CancelAfter(interval);
         try
         {
+            if (webhooks is null)
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, timeout.Token).ConfigureAwait(false);
+                return;
+            }
+
             GiteaWakeUp wake = await webhooks.WaitAsync(timeout.Token).ConfigureAwait(false);
             await s.Options.Error.WriteLineAsync($"woken: {wake.Reason} {wake.Repository}#{wake.Number}").ConfigureAwait(false);
         }
@@ -317,56 +352,4 @@ public static partial class SeedApp
     }
 
     internal sealed record ReviewedPullRequest(long PullRequest, string Review, int LineComments, string StopReason);
-
-    /// <summary>
-    /// With <c>fleet.nats_url</c> set, the agent joins the fleet bus with its own NKey and beats its heart (idle or
-    /// busy with the issue in hand) while it runs. A bus that cannot be reached is a warning: the agent keeps working.
-    /// </summary>
-    private sealed class FleetPresence : IAsyncDisposable
-    {
-        private readonly FleetBus? _bus;
-        private readonly IAsyncDisposable? _heartbeats;
-
-        private FleetPresence(FleetBus? bus, IAsyncDisposable? heartbeats)
-        {
-            _bus = bus;
-            _heartbeats = heartbeats;
-        }
-
-        public static async Task<FleetPresence> JoinAsync(SeedSession s, Func<string?> working, CancellationToken ct)
-        {
-            if (s.Config.NatsUrl is not { } url)
-            {
-                return new FleetPresence(null, null);
-            }
-
-            using AgentIdentity identity = await s.Identities.LoadAsync(s.Config.Agent, ct).ConfigureAwait(false);
-            FleetBus bus;
-            try
-            {
-                bus = await FleetBus.ConnectAsync(new FleetOptions { Fleet = s.Config.Fleet, Agent = s.Config.Agent, Url = url.ToString() }, identity.NKey, s.Logging, cancellationToken: ct).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is NATS.Client.Core.NatsException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
-            {
-                s.Warn($"the fleet bus at {url} cannot be reached ({ex.Message}); working without heartbeats.");
-                return new FleetPresence(null, null);
-            }
-
-            IAsyncDisposable heartbeats = bus.StartHeartbeats(() => working() is { } issue ? (AgentActivity.Busy, issue, null) : (AgentActivity.Idle, null, null));
-            return new FleetPresence(bus, heartbeats);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_heartbeats is not null)
-            {
-                await _heartbeats.DisposeAsync().ConfigureAwait(false);
-            }
-
-            if (_bus is not null)
-            {
-                await _bus.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
 }

@@ -5,6 +5,8 @@ using Hermes.Sdk.Models.Configuration;
 using Hermes.Sdk.Safety;
 using YamlDotNet.RepresentationModel;
 
+using Hermes.Sdk.Fleet;
+
 namespace Hermes.Sdk.Seed;
 
 /// <summary>What an agent does in its fleet.</summary>
@@ -70,14 +72,14 @@ public sealed partial record SeedConfig(
     {
         ["agent"] = ["name", "role"],
         ["gitea"] = ["url", "owner", "repo", "token_env", "admin_token_env", "token_scopes", "allow_merge", "allow_default_branch_writes", "webhook_listen", "webhook_secret_env"],
-        ["fleet"] = ["name", "nats_url"],
+        ["fleet"] = ["name", "nats_url", "tiers", "operator"],
         ["safety"] = ["locale"],
         ["skills"] = ["roots"],
     };
 
     private static readonly string[] ChainSections = ["model", "fallback_providers", "chain"];
 
-    private static readonly string[] OtherSections = ["mcp_servers"];
+    private static readonly string[] OtherSections = ["mcp_servers", "schedules"];
 
     /// <summary>The MCP servers whose tools the agent may use (<c>mcp_servers</c>), besides those its skills ship.</summary>
     public IReadOnlyList<McpServerOptions> McpServers { get; init; } = [];
@@ -156,6 +158,14 @@ public sealed partial record SeedConfig(
         YamlMappingNode? fleet = reader.Mapping(root, "fleet", Sections["fleet"], required: false);
         string fleetName = reader.Text(fleet, "fleet", "name") ?? agentName;
         Uri? natsUrl = reader.Url(fleet, "fleet", "nats_url", "nats", "tls");
+        List<string> tiers = ReadTiers(reader, fleet, role);
+        string operatorName = reader.Text(fleet, "fleet", "operator") ?? $"{fleetName}-operator";
+        if (YamlSourceReader.Get(fleet, "operator") is { } operatorNode && Identity.Storage.AgentNames.Validate(operatorName) is { } operatorProblem)
+        {
+            reader.Add(operatorNode, "fleet.operator", operatorProblem);
+        }
+
+        List<FleetSchedule> schedules = ReadSchedules(reader, root, role);
 
         YamlMappingNode? safety = reader.Mapping(root, "safety", Sections["safety"], required: false);
         string locale = reader.Text(safety, "safety", "locale") ?? "en-US";
@@ -170,7 +180,7 @@ public sealed partial record SeedConfig(
             throw new SeedConfigException(reader.Problems);
         }
 
-        return new SeedConfig(full, agentName, role, fleetName, giteaConfig, natsUrl, locale, roots, chain.UseCrisisLines(locale)) { McpServers = mcpServers };
+        return new SeedConfig(full, agentName, role, fleetName, giteaConfig, natsUrl, locale, roots, chain.UseCrisisLines(locale)) { McpServers = mcpServers, Tiers = tiers, Operator = operatorName, Schedules = schedules };
     }
 }
 

@@ -11,6 +11,9 @@ namespace Hermes.Sdk.Fleet;
 /// <param name="Tasks">Every task result completed in the period.</param>
 public sealed record FleetOpsHistory(IReadOnlyList<UptimeSample> Uptime, IReadOnlyList<FleetIncident> Incidents, IReadOnlyList<TaskResult> Tasks)
 {
+    /// <summary>Every rollout step recorded in the period, in order, each with who started the rollout.</summary>
+    public IReadOnlyList<RolloutStep> Rollouts { get; init; } = [];
+
     /// <summary>An <see cref="UptimeLedger"/> filled with <see cref="Uptime"/>.</summary>
     /// <returns>The ledger.</returns>
     public UptimeLedger ToLedger()
@@ -30,7 +33,7 @@ public sealed record FleetOpsHistory(IReadOnlyList<UptimeSample> Uptime, IReadOn
 /// that saw it has gone: a JetStream stream (<see cref="FleetSubjects.OpsStream"/>, file storage, the fleet's replicas,
 /// <see cref="FleetOptions.OpsRetention"/>) of uptime changes, incidents as they open and close, and task results
 /// (without their output). Only changes are recorded — an agent that stays up costs nothing — so a month of a
-/// fifty-agent fleet is a few thousand small messages. The operator's process writes it (<see cref="Attach"/>);
+/// fifty-agent fleet is a few thousand small messages. Rollout steps are recorded too, with who started each rollout. The operator's process writes it (<see cref="Attach"/>);
 /// any key may read it.
 /// </summary>
 public sealed class FleetOpsLog
@@ -95,6 +98,16 @@ public sealed class FleetOpsLog
     {
         ArgumentNullException.ThrowIfNull(result);
         return PublishAsync(_bus.Subjects.Ops("task", result.Agent), FleetJson.Write(result with { Output = null }), cancellationToken);
+    }
+
+    /// <summary>Records a step of a rollout (who started it, the agent, what happened).</summary>
+    /// <param name="step">The step.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the server has stored it.</returns>
+    public Task RecordRolloutStepAsync(RolloutStep step, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        return PublishAsync(_bus.Subjects.Ops("rollout", step.Agent), JsonSerializer.SerializeToUtf8Bytes(step, FleetJsonContext.Default.RolloutStep), cancellationToken);
     }
 
     /// <summary>
@@ -171,6 +184,7 @@ public sealed class FleetOpsLog
         var uptime = new List<UptimeSample>();
         var incidents = new Dictionary<string, FleetIncident>(StringComparer.Ordinal);
         var tasks = new List<TaskResult>();
+        var rollouts = new List<RolloutStep>();
         INatsJSStream stream;
         try
         {
@@ -187,7 +201,7 @@ public sealed class FleetOpsLog
             INatsJSConsumer reader = await _bus.JetStream.CreateOrderedConsumerAsync(_bus.Subjects.OpsStream, cancellationToken: cancellationToken).ConfigureAwait(false);
             await foreach (NatsJSMsg<byte[]> msg in reader.ConsumeAsync<byte[]>(cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                Read(msg.Subject, msg.Data ?? [], from, to, uptime, incidents, tasks);
+                Read(msg.Subject, msg.Data ?? [], from, to, uptime, incidents, tasks, rollouts);
                 if (msg.Metadata?.Sequence.Stream >= last)
                 {
                     break;
@@ -201,10 +215,10 @@ public sealed class FleetOpsLog
         return new FleetOpsHistory(
             [.. kept.OrderBy(s => s.At).ThenBy(s => s.Agent, StringComparer.Ordinal)],
             [.. incidents.Values.Where(i => i.Detected < to && (i.Resolved is null || i.Resolved >= from)).OrderBy(i => i.Detected)],
-            tasks);
+            tasks) { Rollouts = rollouts };
     }
 
-    private static void Read(string subject, byte[] data, DateTimeOffset from, DateTimeOffset to, List<UptimeSample> uptime, Dictionary<string, FleetIncident> incidents, List<TaskResult> tasks)
+    private static void Read(string subject, byte[] data, DateTimeOffset from, DateTimeOffset to, List<UptimeSample> uptime, Dictionary<string, FleetIncident> incidents, List<TaskResult> tasks, List<RolloutStep> rollouts)
     {
         try
         {
@@ -219,6 +233,9 @@ public sealed class FleetOpsLog
                     break;
                 case "task" when FleetJson.ReadResult(data) is { } result && result.CompletedAt >= from && result.CompletedAt < to:
                     tasks.Add(result);
+                    break;
+                case "rollout" when JsonSerializer.Deserialize(data, FleetJsonContext.Default.RolloutStep) is { } step && step.At >= from && step.At < to:
+                    rollouts.Add(step);
                     break;
             }
         }

@@ -53,7 +53,7 @@ public sealed partial class FleetRollout
 
         IReadOnlyList<RegistryEntry> all = await _registry.ListAsync(cancellationToken).ConfigureAwait(false);
         IReadOnlyList<IReadOnlyList<string>> waves = plan.Waves ?? [[.. all.Select(e => e.Agent).Where(a => a != plan.Canary)]];
-        Step("fleet", $"started: {string.Join(", ", plan.Digests.Select(d => $"{d.Key} {Short(d.Value)}"))}{(plan.ConfigVersion is null ? string.Empty : $", config version {plan.ConfigVersion}")}; canary {plan.Canary}, then {waves.Count} wave(s)");
+        Step("fleet", $"started: {string.Join(", ", plan.DigestsOf(plan.Canary).Select(d => $"{d.Key} {Short(d.Value)}"))}{(plan.ConfigVersion is null ? string.Empty : $", config version {plan.ConfigVersion}")}; canary {plan.Canary}, then {waves.Count} wave(s)");
         string? failure = null;
         try
         {
@@ -93,7 +93,7 @@ public sealed partial class FleetRollout
         {
             RegistryEntry before = await _registry.GetAsync(agent, ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"'{agent}' is not in the registry.");
             var digests = new Dictionary<string, string>(before.Digests, StringComparer.Ordinal);
-            foreach ((string key, string value) in plan.Digests)
+            foreach ((string key, string value) in plan.DigestsOf(agent))
             {
                 digests[key] = value;
             }
@@ -187,7 +187,7 @@ public sealed partial class FleetRollout
         var reported = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnBeat(Heartbeat beat)
         {
-            if (beat.Agent == agent && beat.Activity != AgentActivity.Unhealthy && plan.Digests.All(d => beat.Digests?.GetValueOrDefault(d.Key) == d.Value))
+            if (beat.Agent == agent && beat.Activity != AgentActivity.Unhealthy && plan.DigestsOf(agent).All(d => beat.Digests?.GetValueOrDefault(d.Key) == d.Value))
             {
                 reported.TrySetResult();
             }

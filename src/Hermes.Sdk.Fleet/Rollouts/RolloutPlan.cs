@@ -12,6 +12,12 @@ public sealed record RolloutPlan
     /// <summary>What changes: the new <c>chain</c>, <c>soul</c> and/or <c>config</c> digests; others are kept.</summary>
     public required IReadOnlyDictionary<string, string> Digests { get; init; }
 
+    /// <summary>
+    /// Digests for particular agents, instead of <see cref="Digests"/>: each agent's own config.yaml names that agent,
+    /// so a config change has one digest per agent. Null when every agent gets <see cref="Digests"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? AgentDigests { get; init; }
+
     /// <summary>The config version it brings, when it does.</summary>
     public string? ConfigVersion { get; init; }
 
@@ -35,6 +41,11 @@ public sealed record RolloutPlan
     /// null for none.
     /// </summary>
     public Func<string, CancellationToken, Task<bool>>? Gate { get; init; }
+
+    /// <summary>What the agent should run after the change.</summary>
+    /// <param name="agent">The agent.</param>
+    /// <returns>Its digests: <see cref="AgentDigests"/>' when it has some, otherwise <see cref="Digests"/>.</returns>
+    public IReadOnlyDictionary<string, string> DigestsOf(string agent) => AgentDigests?.GetValueOrDefault(agent) ?? Digests;
 }
 
 /// <summary>A step of a rollout, as recorded.</summary>
