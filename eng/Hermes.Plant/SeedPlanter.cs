@@ -153,10 +153,20 @@ public sealed partial class SeedPlanter
     /// <param name="args">The template's options (<c>-n</c>, <c>-o</c>, <c>--agent</c>, ...).</param>
     /// <param name="cancellationToken">Cancels it.</param>
     /// <returns>The result.</returns>
-    public Task<CommandResult> NewSeedAsync(IEnumerable<string> args, CancellationToken cancellationToken = default)
+    public Task<CommandResult> NewSeedAsync(IEnumerable<string> args, CancellationToken cancellationToken = default) => NewAsync("hermes-seed", args, cancellationToken);
+
+    /// <summary>
+    /// Runs <c>dotnet new &lt;template&gt;</c> (<c>hermes-seed</c> or <c>hermes-fleet</c>) with the given options in
+    /// <see cref="SeedsDirectory"/> against the private hive, and returns what it did, failures included.
+    /// </summary>
+    /// <param name="template">The template's short name.</param>
+    /// <param name="args">The template's options.</param>
+    /// <param name="cancellationToken">Cancels it.</param>
+    /// <returns>The result.</returns>
+    public Task<CommandResult> NewAsync(string template, IEnumerable<string> args, CancellationToken cancellationToken = default)
     {
         WriteSeedsFolderSettings();
-        return RunAsync(SeedsDirectory, ["new", "hermes-seed", .. args, "--debug:custom-hive", Hive], null, null, cancellationToken);
+        return RunAsync(SeedsDirectory, ["new", template, .. args, "--debug:custom-hive", Hive], null, null, cancellationToken);
     }
 
     /// <summary>Builds a planted seed with warnings as errors.</summary>
@@ -175,7 +185,7 @@ public sealed partial class SeedPlanter
     /// <returns>The result.</returns>
     public static Task<CommandResult> RunSeedAsync(string directory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        string name = Path.GetFileName(directory);
+        string name = Path.GetFileNameWithoutExtension(Directory.GetFiles(directory, "*.csproj").Single());
         string dll = Path.Combine(directory, "bin", "Debug", "net10.0", name + ".dll");
         return RunAsync(directory, [dll, .. args], environment);
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Hermes.Plant;
 using Hermes.Sdk.TestSupport;
@@ -92,6 +93,121 @@ public sealed class TemplateTests(PackedTemplates packed) : IClassFixture<Packed
         {
             Assert.True(json.RootElement.GetProperty("valid").GetBoolean());
             Assert.Equal(1, json.RootElement.GetProperty("skills").GetInt32());
+        }
+    }
+
+    [Fact]
+    public async Task The_fleet_template_plants_a_strategist_and_a_wolf_whose_keys_rights_and_registry_come_up_on_the_nats_server_it_configures()
+    {
+        SeedPlanter planter = packed.Planter;
+        string fleet = Path.Combine(planter.SeedsDirectory, "Demo");
+        CommandResult planted = await planter.NewAsync("hermes-fleet", ["-n", "Demo", "-o", fleet, "--gitea-url", "http://127.0.0.1:9", "--feed", planter.Feed]);
+        Assert.True(planted.ExitCode == 0, planted.Output + planted.Error);
+        string strategist = Path.Combine(fleet, "strategist"), wolf = Path.Combine(fleet, "wolf");
+
+        // One folder: the fleet file, a README that starts it in order, and two seeds, each with its own name and token variable.
+        Assert.Contains("fleet: demo\n", File.ReadAllText(Path.Combine(fleet, "fleet.yaml")), StringComparison.Ordinal);
+        string readme = File.ReadAllText(Path.Combine(fleet, "README.md"));
+        Assert.True(readme.IndexOf("fleet init", StringComparison.Ordinal) < readme.IndexOf("nats-server -c nats-server.conf", StringComparison.Ordinal));
+        foreach ((string folder, string agent, string role, string token, string schedule) in new[] { (strategist, "demo", "strategist", "GITEA_TOKEN_STRATEGIST", "reaper"), (wolf, "demo-wolf", "wolf", "GITEA_TOKEN_WOLF", "burn-night") })
+        {
+            string config = File.ReadAllText(Path.Combine(folder, "config.yaml"));
+            Assert.Contains($"  name: {agent}\n  role: {role}\n", config, StringComparison.Ordinal);
+            Assert.Contains($"token_env: {token} ", config, StringComparison.Ordinal);
+            Assert.Contains("nats_url: nats://127.0.0.1:4222", config, StringComparison.Ordinal);
+            Assert.Contains($"  - name: {schedule}\n", config, StringComparison.Ordinal);
+            Assert.Contains($"  - name: safety-{agent}\n", config, StringComparison.Ordinal);
+            Assert.DoesNotContain("#if", config, StringComparison.Ordinal);
+            Assert.DoesNotContain("hermes-", config.Replace("hermes/", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+            Assert.Contains($"# SOUL.md — {agent}", File.ReadAllText(Path.Combine(folder, "SOUL.md")), StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(folder, "safety-tests.md")));
+            Assert.Contains($"Version=\"{planter.Version}\"", File.ReadAllText(Directory.GetFiles(folder, "*.csproj").Single()), StringComparison.Ordinal);
+            await planter.BuildAsync(folder);
+        }
+
+        // Started as the README says, on a free port: fleet init, nats-server -c nats-server.conf, fleet registry push.
+        int port = FreePort();
+        foreach (string file in new[] { Path.Combine(fleet, "fleet.yaml"), Path.Combine(strategist, "config.yaml"), Path.Combine(wolf, "config.yaml") })
+        {
+            File.WriteAllText(file, File.ReadAllText(file).Replace("nats://127.0.0.1:4222", $"nats://127.0.0.1:{port}", StringComparison.Ordinal));
+        }
+
+        using var home = new TempDirectory();
+        var environment = new Dictionary<string, string> { ["HERMES_HOME"] = home.Path };
+        CommandResult init = await SeedPlanter.RunSeedAsync(strategist, environment, "fleet", "init", "--json");
+        Assert.True(init.ExitCode == 0, init.Output + init.Error);
+        using (JsonDocument json = JsonDocument.Parse(init.Output))
+        {
+            Assert.Equal(["demo", "demo-wolf", "demo-operator"], json.RootElement.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("agent").GetString()));
+            Assert.Equal(Path.Combine(fleet, "nats-server.conf"), json.RootElement.GetProperty("natsConfig").GetString());
+        }
+
+        using Process nats = Process.Start(new ProcessStartInfo("nats-server", ["-c", "nats-server.conf"]) { WorkingDirectory = fleet, RedirectStandardError = true, RedirectStandardOutput = true })!;
+        try
+        {
+            await WaitForPortAsync(port);
+            CommandResult push = await SeedPlanter.RunSeedAsync(strategist, environment, "fleet", "registry", "push", "--json");
+            Assert.True(push.ExitCode == 0, push.Output + push.Error);
+            using (JsonDocument json = JsonDocument.Parse(push.Output))
+            {
+                Assert.Equal(["demo", "demo-wolf"], json.RootElement.GetProperty("agents").EnumerateArray().Select(a => a.GetProperty("agent").GetString()));
+                Assert.Equal(["burn-night", "reaper", "safety-demo", "safety-demo-wolf"], json.RootElement.GetProperty("schedules").EnumerateArray().Select(x => x.GetString()).Order(StringComparer.Ordinal));
+            }
+
+            // Read by the wolf with its own key: both registered, neither started yet, so the fleet is not healthy.
+            CommandResult status = await SeedPlanter.RunSeedAsync(wolf, environment, "fleet", "status", "--wait", "00:00:01", "--json");
+            Assert.True(status.ExitCode == 1, status.Output + status.Error);
+            using JsonDocument statusJson = JsonDocument.Parse(status.Output);
+            Assert.Equal(["down", "down"], statusJson.RootElement.GetProperty("agents").EnumerateArray().Select(a => a.GetProperty("health").GetString()));
+        }
+        finally
+        {
+            nats.Kill();
+            await nats.WaitForExitAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("Fleet.Bad", null, null, "A fleet's name is 1 to 64 lower-case letters")]
+    [InlineData("Twins", "same", "same", "Each agent needs its own name")]
+    [InlineData("BadWolf", null, "Big Bad", "--wolf, default: <fleet>-wolf")]
+    public async Task Invalid_fleet_options_are_refused_with_the_rule_and_nothing_planted(string name, string? strategist, string? wolf, string rule)
+    {
+        string directory = Path.Combine(packed.Planter.SeedsDirectory, "refused-fleets", name);
+        List<string> args = ["-n", name, "-o", directory];
+        args.AddRange(strategist is null ? [] : ["--strategist", strategist]);
+        args.AddRange(wolf is null ? [] : ["--wolf", wolf]);
+
+        CommandResult result = await packed.Planter.NewAsync("hermes-fleet", args);
+
+        Assert.True(result.ExitCode != 0, result.Output + result.Error);
+        Assert.Contains(rule, result.Output, StringComparison.Ordinal);
+        Assert.Contains("Nothing was planted", result.Output, StringComparison.Ordinal);
+        Assert.Empty(Directory.Exists(directory) ? Directory.GetFileSystemEntries(directory) : []);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task WaitForPortAsync(int port)
+    {
+        var started = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException) when (started.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                await Task.Delay(100);
+            }
         }
     }
 

@@ -1,8 +1,8 @@
 using Hermes.Sdk.Seed;
 
 // hermes-agent-name: a Hermes seed agent. Every command (survey, identity, chain test, safety run, skills,
-// gitea setup, run, doctor) lives in Hermes.Sdk.Seed; run `dotnet run -- --help` to list them.
-// To change how the agent works an issue, set Work below (see SeedWork.AnswerWithTheChain for the default).
+// gitea setup, run, fleet, doctor) lives in Hermes.Sdk.Seed; run `dotnet run -- --help` to list them.
+// The agent does its role's work (SeedWork.ByRole). To change how it works an issue, set Work below.
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -12,7 +12,7 @@ Console.CancelKeyPress += (_, e) =>
 
 var options = new SeedAppOptions
 {
-    Work = SeedWork.AnswerWithTheChain,
+    Work = SeedWork.ByRole,
 };
 
 return await SeedApp.RunAsync(args, options, cancel.Token);
