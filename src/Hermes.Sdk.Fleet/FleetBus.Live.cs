@@ -47,38 +47,39 @@ public sealed partial class FleetBus
         INatsSub<byte[]> sub = await SubscribeReadyAsync<byte[]>(subject, FleetSubjects.WorkerGroup(tier)).ConfigureAwait(false);
         return new BackgroundLoop(async ct =>
         {
+            // Each task in flight holds a slot; taking every slot back at the end waits for the last of them.
             using var slots = new SemaphoreSlim(limit, limit);
-            var running = new HashSet<Task>();
-            await foreach (NatsMsg<byte[]> msg in sub.Msgs.ReadAllAsync(ct).ConfigureAwait(false))
+            async Task ServeInSlotAsync(NatsMsg<byte[]> msg)
             {
-                await slots.WaitAsync(ct).ConfigureAwait(false);
-                Task work = ServeOneAsync(msg, handler, ct);
-                lock (running)
+                try
                 {
-                    running.Add(work);
+                    await ServeOneAsync(msg, handler, ct).ConfigureAwait(false);
                 }
-
-                _ = work.ContinueWith(
-                    t =>
-                    {
-                        slots.Release();
-                        lock (running)
-                        {
-                            running.Remove(t);
-                        }
-                    },
-                    CancellationToken.None,
-                    TaskContinuationOptions.ExecuteSynchronously,
-                    TaskScheduler.Default);
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    // Stopping: the request goes unanswered, and the dispatcher's timeout tells it so.
+                }
+                finally
+                {
+                    slots.Release();
+                }
             }
 
-            Task[] pending;
-            lock (running)
+            try
             {
-                pending = [.. running];
+                await foreach (NatsMsg<byte[]> msg in sub.Msgs.ReadAllAsync(ct).ConfigureAwait(false))
+                {
+                    await slots.WaitAsync(ct).ConfigureAwait(false);
+                    _ = ServeInSlotAsync(msg);
+                }
             }
-
-            await Task.WhenAll(pending).ConfigureAwait(false);
+            finally
+            {
+                for (int i = 0; i < limit; i++)
+                {
+                    await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+            }
         }, sub);
     }
 

@@ -140,18 +140,23 @@ public sealed partial class FleetBus
     }
 
     /// <summary>Reads a task; a malformed one is logged and dead-lettered, and null is returned.</summary>
-    private async Task<FleetTask?> ReadOrDeadLetterAsync(string subject, byte[]? data, int delivered, CancellationToken ct)
+    private ValueTask<FleetTask?> ReadOrDeadLetterAsync(string subject, byte[]? data, int delivered, CancellationToken ct)
     {
         try
         {
-            return FleetJson.ReadTask(data ?? []);
+            return ValueTask.FromResult<FleetTask?>(FleetJson.ReadTask(data ?? [])); // the usual path: no allocation, no state machine
         }
         catch (FleetMessageException ex)
         {
             LogMalformed(subject, ex.Message);
-            await DeadLetterAsync("malformed", subject, ex.Message, data ?? [], delivered, ct).ConfigureAwait(false);
-            return null;
+            return DeadLetterMalformedAsync(subject, ex.Message, data, delivered, ct);
         }
+    }
+
+    private async ValueTask<FleetTask?> DeadLetterMalformedAsync(string subject, string error, byte[]? data, int delivered, CancellationToken ct)
+    {
+        await DeadLetterAsync("malformed", subject, error, data ?? [], delivered, ct).ConfigureAwait(false);
+        return null;
     }
 
     private async Task DeadLetterAsync(string reason, string subject, string error, byte[]? original, int delivered, CancellationToken ct)

@@ -1,4 +1,4 @@
-using System.Net;
+using Hermes.Sdk.Core;
 
 namespace Hermes.Sdk.Gitea.Webhooks;
 
@@ -33,7 +33,7 @@ public sealed class GiteaWebhookOptions
             throw new ArgumentException("Listen must be an absolute http:// address, e.g. http://127.0.0.1:8765/hooks/gitea.", nameof(Listen));
         }
 
-        if (!IPAddress.TryParse(listen.Host.Trim('[', ']'), out IPAddress? address) || !IsPrivateToThisMachineOrTailnet(address))
+        if (!TrustedNetwork.TryGetTrustedAddress(listen, out _))
         {
             throw new ArgumentException($"Listen: {listen.Host} is not a loopback or Tailscale address; the receiver binds only to 127.0.0.1, ::1, 100.64.0.0/10 or fd7a:115c:a1e0::/48.", nameof(Listen));
         }
@@ -44,19 +44,5 @@ public sealed class GiteaWebhookOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxBodyBytes);
-    }
-
-    /// <summary>Loopback, Tailscale's CGNAT range 100.64.0.0/10, or its IPv6 ULA prefix fd7a:115c:a1e0::/48.</summary>
-    internal static bool IsPrivateToThisMachineOrTailnet(IPAddress address)
-    {
-        if (IPAddress.IsLoopback(address))
-        {
-            return true;
-        }
-
-        byte[] bytes = address.GetAddressBytes();
-        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
-            ? bytes[0] == 100 && (bytes[1] & 0xC0) == 64
-            : bytes.Length == 16 && bytes[0] == 0xfd && bytes[1] == 0x7a && bytes[2] == 0x11 && bytes[3] == 0x5c && bytes[4] == 0xa1 && bytes[5] == 0xe0;
     }
 }

@@ -17,7 +17,11 @@ public sealed class FleetSampleTests
         string output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
 
-        Assert.True(process.ExitCode == 0, output + await error);
+        string errors = await error;
+        Assert.True(process.ExitCode == 0, output + errors);
+        // It ends cleanly: every client closes before the server stops (no "Broken pipe" warning, no stack trace).
+        Assert.DoesNotContain("Broken pipe", errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", errors, StringComparison.Ordinal);
         Assert.Equal(3, output.Split('\n').Count(l => l.StartsWith("timmy heard: wolf-1 triaged {\"issue\":", StringComparison.Ordinal)));
         Assert.Equal(3, output.Split('\n').Count(l => l.StartsWith("  wolf-1: **Evidence:**", StringComparison.Ordinal) && l.Contains("**Confidence:**", StringComparison.Ordinal)));
         Assert.Contains("roster: wolf-1 is idle", output, StringComparison.Ordinal);
