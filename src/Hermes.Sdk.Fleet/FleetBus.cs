@@ -192,18 +192,32 @@ public sealed partial class FleetBus : IAsyncDisposable
     public IAsyncDisposable StartHeartbeats(Func<(AgentActivity Activity, string? CurrentTask, string? Detail)> state)
     {
         ArgumentNullException.ThrowIfNull(state);
+        return StartHeartbeats(() =>
+        {
+            (AgentActivity activity, string? task, string? detail) = state();
+            return new AgentStatus(activity, task, detail);
+        });
+    }
+
+    /// <summary>Sends heartbeats every <see cref="FleetOptions.HeartbeatInterval"/> until disposed, with the model in use.</summary>
+    /// <param name="status">Reads the agent's status at each beat.</param>
+    /// <returns>Dispose to stop (no more beats: the deadman view will report the agent down).</returns>
+    public IAsyncDisposable StartHeartbeats(Func<AgentStatus> status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
         return new BackgroundLoop(async ct =>
         {
             using var timer = new PeriodicTimer(_options.HeartbeatInterval, _time);
             do
             {
-                (AgentActivity activity, string? task, string? detail) = state();
+                AgentStatus now = status();
                 var beat = new Heartbeat
                 {
                     Agent = Agent,
-                    Activity = activity,
-                    CurrentTask = task,
-                    Detail = detail,
+                    Activity = now.Activity,
+                    CurrentTask = now.CurrentTask,
+                    Detail = now.Detail,
+                    Model = now.Model,
                     Interval = _options.HeartbeatInterval,
                     SentAt = _time.GetUtcNow(),
                     Digests = _options.Digests.Count == 0 ? null : new Dictionary<string, string>(_options.Digests, StringComparer.Ordinal),

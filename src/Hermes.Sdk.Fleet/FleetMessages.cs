@@ -51,6 +51,19 @@ public sealed record Heartbeat
 
     /// <summary>The digests of what it runs (<c>chain</c>, <c>soul</c>, <c>config</c>), when it says.</summary>
     public IReadOnlyDictionary<string, string>? Digests { get; init; }
+
+    /// <summary>The model it uses now (provider/model), for the operator's agent health view; optional.</summary>
+    public string? Model { get; init; }
+}
+
+/// <summary>What an agent says about itself in each heartbeat.</summary>
+/// <param name="Activity">Idle, busy or unhealthy.</param>
+/// <param name="CurrentTask">What it works on.</param>
+/// <param name="Detail">What is wrong, when something is (a rate limit, a refused change…).</param>
+public sealed record AgentStatus(AgentActivity Activity, string? CurrentTask = null, string? Detail = null)
+{
+    /// <summary>The model it uses now (provider/model).</summary>
+    public string? Model { get; init; }
 }
 
 /// <summary>A unit of work (<c>hermes.task/1</c>).</summary>

@@ -55,6 +55,10 @@ public sealed partial class GiteaTestServer
                 MergeCommitSha = p.MergeCommitSha,
                 Labels = [.. i.Labels],
                 HtmlUrl = $"{repo.Repository.HtmlUrl}/pulls/{i.Number}",
+                Assignees = [.. i.Assignees],
+                RequestedReviewers = [],
+                CreatedAt = i.CreatedAt,
+                UpdatedAt = i.UpdatedAt,
             };
         }
     }

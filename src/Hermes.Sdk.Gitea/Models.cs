@@ -314,6 +314,18 @@ public sealed record GiteaPullRequest
 
     /// <summary>Web address.</summary>
     public string? HtmlUrl { get; init; }
+
+    /// <summary>Who it is assigned to.</summary>
+    public IReadOnlyList<GiteaUser>? Assignees { get; init; }
+
+    /// <summary>Who was asked to review it (and has not yet).</summary>
+    public IReadOnlyList<GiteaUser>? RequestedReviewers { get; init; }
+
+    /// <summary>When it was opened.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When it last changed.</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
 }
 
 /// <summary>A pull request review.</summary>

@@ -194,7 +194,9 @@ public static partial class SeedApp
                 }
 
                 run.Working = taken.Claim.ToString();
-                run.Handled.Add(await WorkAsync(s, queue, gitea, agent, toolbox, taken.Claim, taken.Issue, taken.Comments, ct).ConfigureAwait(false));
+                HandledIssue handledIssue = await WorkAsync(s, queue, gitea, agent, toolbox, taken.Claim, taken.Issue, taken.Comments, ct).ConfigureAwait(false);
+                run.Handled.Add(handledIssue);
+                presence.Model = handledIssue.AnsweredBy ?? presence.Model;
                 run.Working = null;
                 if (once)
                 {

@@ -13,7 +13,7 @@ namespace Hermes.Sdk.Seed;
 /// <summary>
 /// The seed agent's command line (what <c>dotnet new hermes-seed</c> plants calls): <c>survey</c>,
 /// <c>identity new|show</c>, <c>chain test</c>, <c>safety run</c>, <c>skills list|validate|new</c>, <c>gitea setup</c>,
-/// <c>run [--once]</c>, <c>fleet init|registry|status|rollout|schedules|watch|report</c> and <c>doctor</c>. Every command takes <c>--json</c>. Exit codes: 0 done or ready, 1 a check or
+/// <c>run [--once]</c>, <c>fleet init|registry|status|rollout|schedules|watch|report</c>, <c>command-center</c> and <c>doctor</c>. Every command takes <c>--json</c>. Exit codes: 0 done or ready, 1 a check or
 /// test failed or the seed is not ready, 2 bad input (every problem printed with file, line and field; nothing written).
 /// </summary>
 public static partial class SeedApp
@@ -79,6 +79,7 @@ public static partial class SeedApp
             GiteaCommand(options, json),
             RunCommand(options, json),
             FleetCommand(options, json),
+            CommandCenterCommand(options, json),
             DoctorCommand(options, json),
         };
         return root;

@@ -29,7 +29,6 @@ internal sealed partial class SeedFleetPresence : IAsyncDisposable
     {
         _session = session;
         _releases = new SeedReleases(session.Options.Directory);
-        _releases.Keep(); // what runs now can always be returned to
         _running = _releases.Current();
         _logger = session.Logging.CreateLogger<SeedFleetPresence>();
     }
@@ -49,6 +48,9 @@ internal sealed partial class SeedFleetPresence : IAsyncDisposable
         }
     }
 
+    /// <summary>The model the agent uses now: the chain's first, then whichever answered last (sent in heartbeats).</summary>
+    public string? Model { get; set; }
+
     /// <summary>The digests the seed runs.</summary>
     public IReadOnlyDictionary<string, string> Running => _running;
 
@@ -59,11 +61,13 @@ internal sealed partial class SeedFleetPresence : IAsyncDisposable
     /// <param name="ct">Cancels the join.</param>
     public static async Task<SeedFleetPresence> JoinAsync(SeedSession s, Func<string?> working, FleetTaskHandler job, CancellationToken ct)
     {
-        var presence = new SeedFleetPresence(s);
         if (s.Config.NatsUrl is not { } url)
         {
-            return presence;
+            return new SeedFleetPresence(s);
         }
+
+        var presence = new SeedFleetPresence(s);
+        presence._releases.Keep(); // in a fleet, what runs now can always be returned to
 
         using AgentIdentity identity = await s.Identities.LoadAsync(s.Config.Agent, ct).ConfigureAwait(false);
         var options = new FleetOptions { Fleet = s.Config.Fleet, Agent = s.Config.Agent, Url = url.ToString() };
@@ -84,14 +88,23 @@ internal sealed partial class SeedFleetPresence : IAsyncDisposable
 
         FleetBus bus = presence.Bus;
         presence._options = options;
+        presence.Model = s.Config.Chain.Providers.Select(Safety.SafetySuite.ModelIdOf).FirstOrDefault();
         presence._owned.Add(bus.StartHeartbeats(() => working() is { } issue
-            ? (AgentActivity.Busy, issue, presence._refused)
-            : (AgentActivity.Idle, null, presence._refused)));
-        await presence.FollowRegistryAsync(options, ct).ConfigureAwait(false);
-        await presence.RunSchedulesAsync(ct).ConfigureAwait(false);
-        foreach (string tier in s.Config.Tiers)
+            ? new AgentStatus(AgentActivity.Busy, issue, presence._refused) { Model = presence.Model }
+            : new AgentStatus(AgentActivity.Idle, null, presence._refused) { Model = presence.Model }));
+        try
         {
-            presence._owned.Add(await bus.WorkAsync(tier, job, ct).ConfigureAwait(false));
+            await presence.FollowRegistryAsync(options, ct).ConfigureAwait(false);
+            await presence.RunSchedulesAsync(ct).ConfigureAwait(false);
+            foreach (string tier in s.Config.Tiers)
+            {
+                presence._owned.Add(await bus.WorkAsync(tier, job, ct).ConfigureAwait(false));
+            }
+        }
+        catch (Exception ex) when (ex is NATS.Client.Core.NatsException && !ct.IsCancellationRequested)
+        {
+            // A server without JetStream (or without the fleet's streams yet): heartbeats only, and said so.
+            s.Warn($"the fleet bus at {url} has no JetStream for the registry, schedules and scheduled jobs ({ex.Message}); heartbeats only.");
         }
 
         return presence;
@@ -150,9 +163,9 @@ internal sealed partial class SeedFleetPresence : IAsyncDisposable
         {
             registry = await FleetRegistry.OpenAsync(Bus!, ct).ConfigureAwait(false);
         }
-        catch (NATS.Client.JetStream.NatsJSException ex)
+        catch (NATS.Client.Core.NatsException ex) when (!ct.IsCancellationRequested)
         {
-            LogNoRegistry(ex.Message);
+            LogNoRegistry(ex.Message); // no bucket yet, or no JetStream: nothing to follow
             return;
         }
 

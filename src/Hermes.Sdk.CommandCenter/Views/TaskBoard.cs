@@ -1,0 +1,87 @@
+using Hermes.Sdk.Gitea;
+
+namespace Hermes.Sdk.CommandCenter;
+
+/// <summary>A pull request linked to an issue: its number and where to see it.</summary>
+internal sealed record PullLink(long Number, string? Url);
+
+/// <summary>An open issue on the task board, in the lane Gitea's own signals put it; <see cref="Ambiguity"/> says when they disagree.</summary>
+internal sealed record TaskCard(string Repository, long Number, string Title, string? Url, string Lane, IReadOnlyList<string> Assignees, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, TimeSpan Age, IReadOnlyList<PullLink> PullRequests, string? Ambiguity);
+
+/// <summary>The task board: a projection of Gitea, never kept by hand.</summary>
+internal sealed record TaskBoardView(DateTimeOffset At, IReadOnlyList<SourceStamp> Sources, IReadOnlyList<string> Lanes, IReadOnlyList<TaskCard> Cards);
+
+/// <summary>
+/// Puts each open issue in one lane from explicit Gitea signals — the queue's labels (<c>blocked</c>, <c>in-review</c>,
+/// <c>in-progress</c>, <c>assigned:&lt;agent&gt;</c>), assignees, and open pull requests that close it — in that order
+/// of precedence; a card whose signals disagree says so instead of inventing certainty.
+/// </summary>
+internal static class TaskBoard
+{
+    public const string Unassigned = "unassigned", Assigned = "assigned", InProgress = "in progress", Blocked = "blocked", InReview = "in review";
+
+    public static readonly string[] Lanes = [Unassigned, Assigned, InProgress, Blocked, InReview];
+
+    public static TaskBoardView Build(IReadOnlyList<SourceReading<RepoSnapshot>> repos, DateTimeOffset now)
+    {
+        var cards = new List<TaskCard>();
+        foreach (RepoSnapshot repo in repos.Select(r => r.Value).OfType<RepoSnapshot>())
+        {
+            foreach (GiteaIssue issue in repo.Issues)
+            {
+                cards.Add(Card(repo, issue, now));
+            }
+        }
+
+        return new TaskBoardView(now, [.. repos.Select(r => r.Stamp(now))], Lanes, [.. cards.OrderBy(c => Array.IndexOf(Lanes, c.Lane)).ThenByDescending(c => c.Age)]);
+    }
+
+    private static TaskCard Card(RepoSnapshot repo, GiteaIssue issue, DateTimeOffset now)
+    {
+        HashSet<string> labels = [.. (issue.Labels ?? []).Select(l => l.Name)];
+        List<string> assignees = [.. (issue.Assignees ?? []).Select(a => a.Login).Distinct(StringComparer.Ordinal)];
+        List<string> claimedBy = [.. labels.Where(l => l.StartsWith("assigned:", StringComparison.Ordinal)).Select(l => l["assigned:".Length..])];
+        List<PullLink> pulls = [.. repo.Pulls.Where(p => Closes(p.Pull, issue.Number)).Select(p => new PullLink(p.Pull.Number, p.Pull.HtmlUrl))];
+        bool blocked = labels.Contains("blocked"), inReview = labels.Contains("in-review"), inProgress = labels.Contains("in-progress");
+        string lane = blocked ? Blocked : inReview || pulls.Count > 0 ? InReview : inProgress ? InProgress : assignees.Count + claimedBy.Count > 0 ? Assigned : Unassigned;
+
+        var doubts = new List<string>();
+        string[] states = [.. new[] { ("blocked", blocked), ("in-review", inReview), ("in-progress", inProgress) }.Where(s => s.Item2).Select(s => s.Item1)];
+        if (states.Length > 1)
+        {
+            doubts.Add($"labels disagree: {string.Join(", ", states)}");
+        }
+
+        if (inReview && pulls.Count == 0)
+        {
+            doubts.Add("labelled in-review, but no open pull request closes it");
+        }
+
+        if (inProgress && assignees.Count + claimedBy.Count == 0)
+        {
+            doubts.Add("in progress, but nobody is assigned");
+        }
+
+        if (claimedBy.Count > 0 && assignees.Count > 0 && !claimedBy.Intersect(assignees, StringComparer.OrdinalIgnoreCase).Any())
+        {
+            doubts.Add($"claimed by {string.Join(", ", claimedBy)} but assigned in Gitea to {string.Join(", ", assignees)}");
+        }
+
+        return new TaskCard(repo.Repository, issue.Number, issue.Title, issue.HtmlUrl, lane, [.. assignees.Union(claimedBy, StringComparer.OrdinalIgnoreCase)], issue.CreatedAt, issue.UpdatedAt, now - issue.CreatedAt, pulls, doubts.Count == 0 ? null : string.Join("; ", doubts));
+    }
+
+    /// <summary>Whether the pull request says it closes the issue (Gitea's keywords) or is a worker's branch for it.</summary>
+    internal static bool Closes(GiteaPullRequest pull, long issue)
+    {
+        string body = pull.Body ?? string.Empty;
+        foreach (string keyword in new[] { "close", "closes", "closed", "fix", "fixes", "fixed", "resolve", "resolves", "resolved" })
+        {
+            if (System.Text.RegularExpressions.Regex.IsMatch(body, $@"(?i)\b{keyword}\s+#{issue}\b"))
+            {
+                return true;
+            }
+        }
+
+        return pull.Head?.Ref is { } head && head.StartsWith("hermes/", StringComparison.Ordinal) && head.EndsWith($"/{issue}", StringComparison.Ordinal);
+    }
+}
