@@ -9,7 +9,7 @@ public static partial class SeedApp
 {
     private static Command CommandCenterCommand(SeedAppOptions options, Option<bool> json)
     {
-        var listen = new Option<Uri>("--listen") { Description = "Where to answer: loopback (default http://127.0.0.1:8780) or this machine's Tailscale address; anything else is refused.", DefaultValueFactory = _ => new Uri("http://127.0.0.1:8780") };
+        var listen = new Option<string>("--listen") { Description = "Where to answer: loopback (default http://127.0.0.1:8780) or this machine's Tailscale address; anything else is refused.", DefaultValueFactory = _ => "http://127.0.0.1:8780" };
         var host = new Option<string[]>("--allowed-host") { Description = "A host name the pages may be asked for besides the address (e.g. the machine's MagicDNS name); repeat for more." };
         var file = new Option<string?>("--fleet-file") { Description = "The fleet's fleet.yaml (default: in this seed's folder or its parent)." };
         var center = new Command("command-center", "The operator's command center until Ctrl+C: brief status, agent health, review queue, cron state and the task board, read-only, from Gitea (with the token config.yaml names) and the fleet bus; each tile with its source and freshness.")
@@ -20,7 +20,12 @@ public static partial class SeedApp
         {
             SeedFleetFile fleet = SeedFleetFile.For(s, parse.GetValue(file));
             IReadOnlyList<SeedConfig> agents = File.Exists(fleet.Path) ? fleet.Agents() : [s.Config];
-            var settings = new CommandCenterOptions { Listen = parse.GetValue(listen)!, GiteaUrl = s.Config.Gitea.Url, GiteaTokenEnvironmentVariable = s.Config.Gitea.TokenEnvironmentVariable };
+            if (!Uri.TryCreate(parse.GetValue(listen), UriKind.Absolute, out Uri? address))
+            {
+                throw new SeedInputException($"--listen: '{parse.GetValue(listen)}' is not an absolute address such as http://127.0.0.1:8780.");
+            }
+
+            var settings = new CommandCenterOptions { Listen = address, GiteaUrl = s.Config.Gitea.Url, GiteaTokenEnvironmentVariable = s.Config.Gitea.TokenEnvironmentVariable };
             foreach (string repository in agents.Select(a => $"{a.Gitea.Owner}/{a.Gitea.Repo}").Distinct(StringComparer.Ordinal))
             {
                 settings.Repositories.Add(repository);

@@ -118,6 +118,52 @@ public sealed class FleetCommandTests
         Assert.Contains(lines, l => l.Contains("schedules[2].job", StringComparison.Ordinal) && l.Contains("safety-run", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task The_command_center_refuses_a_public_bind_and_serves_the_seeds_repository_with_its_token_on_loopback()
+    {
+        await using SeedFixture seed = await SeedFixture.PlantAsync();
+        (int refused, string refusedOutput, string refusedError) = await seed.RunAsync("command-center", "--listen", "http://0.0.0.0:8780", "--json");
+        Assert.True(refusedOutput.Length > 0, refusedError);
+        JsonElement why = JsonDocument.Parse(refusedOutput).RootElement;
+        Assert.Equal(SeedApp.BadInput, refused);
+        Assert.Contains("not a loopback or Tailscale address", why.GetProperty("problems")[0].GetString(), StringComparison.Ordinal);
+
+        seed.Gitea.AddIssue(SeedFixture.Owner, SeedFixture.Repo, "root", "Shown on the board", "ready");
+        int port = FreePort();
+        using var stop = new CancellationTokenSource();
+        Task<(int, string, string)> running = RunInBackgroundAsync(seed, stop.Token, "command-center", "--listen", $"http://127.0.0.1:{port}");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        string tasks = string.Empty;
+        var started = Stopwatch.StartNew();
+        while (!tasks.Contains("Shown on the board", StringComparison.Ordinal))
+        {
+            Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), "the command center never answered");
+            try
+            {
+                tasks = await http.GetStringAsync("/api/tasks");
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        Assert.DoesNotContain(Environment.GetEnvironmentVariable(seed.TokenVariable)!, tasks, StringComparison.Ordinal);
+        using JsonDocument board = JsonDocument.Parse(tasks);
+        Assert.Equal("unassigned", board.RootElement.GetProperty("cards")[0].GetProperty("lane").GetString());
+        Assert.Equal("live", board.RootElement.GetProperty("sources")[0].GetProperty("freshness").GetString());
+        await stop.CancelAsync();
+        (int code, _, string error) = await running;
+        Assert.True(code == SeedApp.Ok, error);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private static Task<(int, string, string)> RunInBackgroundAsync(SeedFixture seed, CancellationToken stop, params string[] args) => Task.Run(async () =>
     {
         using var output = new StringWriter();
