@@ -41,6 +41,8 @@ public sealed class CommandCenterBrowserTests(Chromium chromium) : IClassFixture
         string timmy = await page.Locator("#agent-timmy").InnerTextAsync();
         Assert.Contains("anthropic/claude-sonnet-4-5", timmy, StringComparison.Ordinal);
         Assert.Contains($"timmy/timmy-workspace#{fx.Issues["in-progress"]}", timmy, StringComparison.Ordinal);
+        Assert.Equal($"{gitea}/timmy", await page.Locator("#agent-timmy a").First.GetAttributeAsync("href"));
+        Assert.Equal($"{gitea}/timmy/timmy-workspace/issues/{fx.Issues["in-progress"]}", await page.Locator("#agent-timmy a").Nth(1).GetAttributeAsync("href"));
         Assert.Equal("rate-limited", await page.Locator("#agent-wolf-1").GetAttributeAsync("data-state"));
         Assert.Equal("down", await page.Locator("#agent-ghost").GetAttributeAsync("data-state"));
 

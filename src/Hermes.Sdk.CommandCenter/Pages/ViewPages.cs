@@ -29,16 +29,16 @@ internal static class ViewPages
 
     public static string Agents(AgentHealthView v)
     {
-        if (v.Sources[0].Freshness == "unknown")
+        if (Unknown(v.Sources[0], "fleet-unknown", "Agent health") is { } unknown)
         {
-            return $"<p class=\"unknown\" id=\"fleet-unknown\">Agent health unknown: {E(v.Sources[0].Error)} (last good read {Time(v.Sources[0].LastGoodAt)}).</p>";
+            return unknown;
         }
 
         var html = new StringBuilder("<table id=\"agents\"><tr><th>agent</th><th>role</th><th>state</th><th>last heartbeat</th><th>working on</th><th>claims in Gitea</th><th>model</th><th>failure mode</th></tr>");
         foreach (AgentRow a in v.Agents)
         {
             string level = a.State switch { "down" => "red", "degraded" or "rate-limited" => "amber", _ => "green" };
-            html.Append("<tr id=\"agent-").Append(E(a.Agent)).Append("\" class=\"").Append(level).Append("\" data-state=\"").Append(a.State).Append("\"><td>").Append(E(a.Agent)).Append("</td><td>").Append(E(a.Role ?? "—"))
+            html.Append("<tr id=\"agent-").Append(E(a.Agent)).Append("\" class=\"").Append(level).Append("\" data-state=\"").Append(a.State).Append("\"><td>").Append(Link(a.Url, a.Agent)).Append("</td><td>").Append(E(a.Role ?? "—"))
                 .Append("</td><td>").Append(a.State).Append(a.Stuck ? " (stuck)" : string.Empty).Append("</td><td>").Append(Time(a.LastSeen)).Append("</td><td>").Append(E(a.CurrentTask ?? "—"))
                 .Append("</td><td>").Append(string.Join(", ", a.Claims.Select(c => Link(c.Url, $"{c.Repository}#{c.Number}")))).Append("</td><td>").Append(E(a.Model ?? "—")).Append("</td><td>").Append(E(a.FailureMode ?? string.Empty)).Append("</td></tr>");
         }
@@ -63,9 +63,9 @@ internal static class ViewPages
 
     public static string Cron(CronStateView v)
     {
-        if (v.Sources[0].Freshness == "unknown")
+        if (Unknown(v.Sources[0], "cron-unknown", "Cron state") is { } unknown)
         {
-            return $"<p class=\"unknown\" id=\"cron-unknown\">Cron state unknown: {E(v.Sources[0].Error)} (last good read {Time(v.Sources[0].LastGoodAt)}).</p>";
+            return unknown;
         }
 
         var html = new StringBuilder("<table id=\"cron\"><tr><th>job</th><th>schedule</th><th>desired</th><th>actual</th><th>last run</th><th>last result</th><th>next run</th><th>drift</th></tr>");
@@ -109,6 +109,10 @@ internal static class ViewPages
 
         return html.Append("</div>").ToString();
     }
+
+    /// <summary>A view whose one source could not be read shows only that, with the reason and the last good read.</summary>
+    private static string? Unknown(SourceStamp source, string id, string view) => source.Freshness != "unknown" ? null
+        : $"<p class=\"unknown\" id=\"{id}\">{view} unknown: {E(source.Error)} (last good read {Time(source.LastGoodAt)}).</p>";
 
     /// <summary>A repository that could not be read is said so above its view, never shown as empty.</summary>
     private static string UnknownRepos(IReadOnlyList<SourceStamp> sources) => string.Concat(sources.Where(s => s.Freshness == "unknown")

@@ -15,7 +15,8 @@ namespace Hermes.Sdk.CommandCenter;
 /// <param name="BusySince">Since when it has worked on <paramref name="CurrentTask"/>.</param>
 /// <param name="Stuck">Busy on one task longer than the threshold.</param>
 /// <param name="Registered">Whether the registry lists it.</param>
-internal sealed record AgentRow(string Agent, string? Role, string State, DateTimeOffset? LastSeen, string? CurrentTask, IReadOnlyList<ClaimLink> Claims, string? Model, string? FailureMode, DateTimeOffset? BusySince, bool Stuck, bool Registered);
+/// <param name="Url">Its account in Gitea (what it has done there), when a Gitea is configured.</param>
+internal sealed record AgentRow(string Agent, string? Role, string State, DateTimeOffset? LastSeen, string? CurrentTask, IReadOnlyList<ClaimLink> Claims, string? Model, string? FailureMode, DateTimeOffset? BusySince, bool Stuck, bool Registered, string? Url);
 
 /// <summary>An issue an agent holds, with its link.</summary>
 internal sealed record ClaimLink(string Repository, long Number, string? Url);
@@ -64,7 +65,7 @@ internal static class AgentHealth
                 state = state is "idle" or "busy" ? "degraded" : state;
             }
 
-            rows.Add(new AgentRow(agent, entry?.Role, state, view?.LastSeen, view?.CurrentTask, [.. claims[agent]], beat?.Model, failure, busySince, stuck, entry is not null));
+            rows.Add(new AgentRow(agent, entry?.Role, state, view?.LastSeen, view?.CurrentTask, [.. claims[agent]], beat?.Model, failure, busySince, stuck, entry is not null, options.GiteaUrl is { } gitea ? new Uri(gitea, Uri.EscapeDataString(agent)).ToString() : null));
         }
 
         return new AgentHealthView(now, sources, rows);

@@ -16,7 +16,7 @@ internal sealed record TaskBoardView(DateTimeOffset At, IReadOnlyList<SourceStam
 /// <c>in-progress</c>, <c>assigned:&lt;agent&gt;</c>), assignees, and open pull requests that close it — in that order
 /// of precedence; a card whose signals disagree says so instead of inventing certainty.
 /// </summary>
-internal static class TaskBoard
+internal static partial class TaskBoard
 {
     public const string Unassigned = "unassigned", Assigned = "assigned", InProgress = "in progress", Blocked = "blocked", InReview = "in review";
 
@@ -27,21 +27,22 @@ internal static class TaskBoard
         var cards = new List<TaskCard>();
         foreach (RepoSnapshot repo in repos.Select(r => r.Value).OfType<RepoSnapshot>())
         {
+            // Each pull request's closing references, read once: the board is linear in issues plus pull requests.
+            ILookup<long, PullLink> closing = repo.Pulls.SelectMany(p => ClosedBy(p.Pull).Select(n => (Issue: n, Link: new PullLink(p.Pull.Number, p.Pull.HtmlUrl)))).ToLookup(c => c.Issue, c => c.Link);
             foreach (GiteaIssue issue in repo.Issues)
             {
-                cards.Add(Card(repo, issue, now));
+                cards.Add(Card(repo, issue, [.. closing[issue.Number].DistinctBy(l => l.Number)], now));
             }
         }
 
         return new TaskBoardView(now, [.. repos.Select(r => r.Stamp(now))], Lanes, [.. cards.OrderBy(c => Array.IndexOf(Lanes, c.Lane)).ThenByDescending(c => c.Age)]);
     }
 
-    private static TaskCard Card(RepoSnapshot repo, GiteaIssue issue, DateTimeOffset now)
+    private static TaskCard Card(RepoSnapshot repo, GiteaIssue issue, List<PullLink> pulls, DateTimeOffset now)
     {
         HashSet<string> labels = [.. (issue.Labels ?? []).Select(l => l.Name)];
         List<string> assignees = [.. (issue.Assignees ?? []).Select(a => a.Login).Distinct(StringComparer.Ordinal)];
         List<string> claimedBy = [.. labels.Where(l => l.StartsWith("assigned:", StringComparison.Ordinal)).Select(l => l["assigned:".Length..])];
-        List<PullLink> pulls = [.. repo.Pulls.Where(p => Closes(p.Pull, issue.Number)).Select(p => new PullLink(p.Pull.Number, p.Pull.HtmlUrl))];
         bool blocked = labels.Contains("blocked"), inReview = labels.Contains("in-review"), inProgress = labels.Contains("in-progress");
         string lane = blocked ? Blocked : inReview || pulls.Count > 0 ? InReview : inProgress ? InProgress : assignees.Count + claimedBy.Count > 0 ? Assigned : Unassigned;
 
@@ -70,18 +71,24 @@ internal static class TaskBoard
         return new TaskCard(repo.Repository, issue.Number, issue.Title, issue.HtmlUrl, lane, [.. assignees.Union(claimedBy, StringComparer.OrdinalIgnoreCase)], issue.CreatedAt, issue.UpdatedAt, now - issue.CreatedAt, pulls, doubts.Count == 0 ? null : string.Join("; ", doubts));
     }
 
-    /// <summary>Whether the pull request says it closes the issue (Gitea's keywords) or is a worker's branch for it.</summary>
-    internal static bool Closes(GiteaPullRequest pull, long issue)
+    /// <summary>
+    /// The issues a pull request closes: those its body names after one of Gitea's default closing keywords (the
+    /// <c>[repository.pull-request] CLOSE_KEYWORDS</c> setting: close, closes, closed, fix, fixes, fixed, resolve,
+    /// resolves, resolved; an optional colon), and the one a worker's branch <c>hermes/&lt;agent&gt;/&lt;issue&gt;</c> is for.
+    /// </summary>
+    internal static IEnumerable<long> ClosedBy(GiteaPullRequest pull)
     {
-        string body = pull.Body ?? string.Empty;
-        foreach (string keyword in new[] { "close", "closes", "closed", "fix", "fixes", "fixed", "resolve", "resolves", "resolved" })
+        foreach (System.Text.RegularExpressions.Match m in ClosingReference().Matches(pull.Body ?? string.Empty))
         {
-            if (System.Text.RegularExpressions.Regex.IsMatch(body, $@"(?i)\b{keyword}\s+#{issue}\b"))
-            {
-                return true;
-            }
+            yield return long.Parse(m.Groups["n"].ValueSpan, System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return pull.Head?.Ref is { } head && head.StartsWith("hermes/", StringComparison.Ordinal) && head.EndsWith($"/{issue}", StringComparison.Ordinal);
+        if (pull.Head?.Ref is { } head && head.StartsWith("hermes/", StringComparison.Ordinal) && long.TryParse(head.AsSpan(head.LastIndexOf('/') + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long number))
+        {
+            yield return number;
+        }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)[:\s]+#(?<n>[0-9]+)\b")]
+    private static partial System.Text.RegularExpressions.Regex ClosingReference();
 }
