@@ -26,7 +26,12 @@ internal sealed class CachedSource<T>(string name, SourceSettings settings, Func
                 return Task.FromResult(last);
             }
 
-            return (_inFlight ??= ReadNowAsync()).WaitAsync(cancellationToken);
+            if (_inFlight is not { IsCompleted: false })
+            {
+                _inFlight = Task.Run(ReadNowAsync, CancellationToken.None); // never the source's own code under the lock
+            }
+
+            return _inFlight.WaitAsync(cancellationToken);
         }
     }
 
@@ -40,12 +45,14 @@ internal sealed class CachedSource<T>(string name, SourceSettings settings, Func
             DateTimeOffset now = time.GetUtcNow();
             reading = new SourceReading<T>(name, read.Value, read.SourceTime, now, null, now, settings.StaleAfter);
         }
-        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && timeout.IsCancellationRequested))
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             reading = Unknown($"no answer within {settings.Timeout.TotalSeconds:0.#} s");
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // Whatever the source threw, the page gets an unknown reading and the next read tries again: a read in
+            // flight is never left behind faulted.
             reading = Unknown(Describe(ex));
         }
 
@@ -53,7 +60,6 @@ internal sealed class CachedSource<T>(string name, SourceSettings settings, Func
         {
             _last = reading;
             _lastGoodAt = reading.Error is null ? reading.FetchedAt : _lastGoodAt;
-            _inFlight = null;
             return reading with { LastGoodAt = _lastGoodAt };
         }
     }
