@@ -220,12 +220,7 @@ public static partial class SeedApp
             SeedFleetFile fleet = SeedFleetFile.For(s, parse.GetValue(file));
             await using FleetBus bus = await ReaderBusAsync(s, fleet, ct).ConfigureAwait(false);
             FleetScheduleStore store = await FleetScheduleStore.OpenAsync(bus, ct).ConfigureAwait(false);
-            DateTimeOffset now = DateTimeOffset.UtcNow;
-            var views = new List<ScheduleView>();
-            foreach (FleetSchedule schedule in await store.ListAsync(ct).ConfigureAwait(false))
-            {
-                views.Add(ScheduleView.Of(schedule, (await store.GetStateAsync(schedule.Name, ct).ConfigureAwait(false)).State, now, TimeSpan.FromSeconds(15)));
-            }
+            IReadOnlyList<ScheduleView> views = await store.ViewsAsync(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(15), ct).ConfigureAwait(false);
 
             var result = new SchedulesResult(fleet.Fleet, views);
             return new SeedOutput(result, console =>

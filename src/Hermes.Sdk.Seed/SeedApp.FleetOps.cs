@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Hermes.Sdk.Core;
 using Hermes.Sdk.Fleet;
-using Hermes.Sdk.Safety;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -95,7 +94,7 @@ public static partial class SeedApp
                 Soak = parse.GetValue(soak),
                 CanaryTasks = parse.GetValue(tasks),
                 ReportWithin = parse.GetValue(within),
-                Gate = (agent, _) => Task.FromResult(ShipGateClears(agents.First(a => a.Agent == agent))),
+                Gate = (agent, _) => Task.FromResult(agents.First(a => a.Agent == agent) is { } canaryConfig && SeedShipGate.Refused(canaryConfig.Directory, canaryConfig).Count == 0),
             };
             var runner = new FleetRollout(registry, roster, bus, logger: s.Logging.CreateLogger<FleetRollout>());
             RolloutResult done = await s.Progress.Status().StartAsync($"rolling out to {first} first", _ => runner.RunAsync(plan, ct)).ConfigureAwait(false);
@@ -120,18 +119,6 @@ public static partial class SeedApp
     }
 
     internal sealed record RolloutOutput(RolloutOutcome Outcome, string? Reason, IReadOnlyList<RolloutStep> Steps);
-
-    /// <summary>The ship gate of the agent's own folder clears every model of its (new) chain.</summary>
-    private static bool ShipGateClears(SeedConfig agent)
-    {
-        var gate = new ShipGate(Microsoft.Extensions.Options.Options.Create(new SafetyOptions
-        {
-            SoulPath = Path.Combine(agent.Directory, "SOUL.md"),
-            TestSetPath = Path.Combine(agent.Directory, "safety-tests.md"),
-            ShipRecordsPath = Path.Combine(agent.Directory, "safety", "ship-records.json"),
-        }));
-        return agent.Chain.Providers.All(p => gate.Check(SafetySuite.ModelIdOf(p)).Cleared);
-    }
 
     private static Command FleetWatchCommand(SeedAppOptions options, Option<bool> json, Option<string?> file)
     {

@@ -270,8 +270,7 @@ public static partial class SeedApp
     /// <summary>Null when every model of the chain is cleared; otherwise the output that says the agent did not start.</summary>
     private static async Task<SeedOutput?> RefusedByTheShipGateAsync(SeedSession s)
     {
-        ShipGate gate = s.ShipGate();
-        List<ShipClearance> refused = [.. s.Config.Chain.Providers.Select(p => gate.Check(SafetySuite.ModelIdOf(p))).Where(c => !c.Cleared)];
+        IReadOnlyList<ShipClearance> refused = SeedShipGate.Refused(s.Options.Directory, s.Config);
         if (refused.Count == 0)
         {
             return null;

@@ -241,7 +241,7 @@ internal sealed class SeedSession : IDisposable
 
     public string TestSetPath => File("safety-tests.md");
 
-    public string ShipRecordsPath => Path.Combine(Options.Directory, "safety", "ship-records.json");
+    public string ShipRecordsPath => SeedShipGate.ShipRecordsPath(Options.Directory);
 
     /// <summary>config.yaml, read once (bad input throws <see cref="SeedConfigException"/>).</summary>
     public SeedConfig Config => _config ??= SeedConfig.Load(ConfigPath);
@@ -263,7 +263,7 @@ internal sealed class SeedSession : IDisposable
     public void Warn(string message) => Options.Error.WriteLine("warning: " + message);
 
     /// <summary>The ship gate over this seed's soul, test set and records.</summary>
-    public ShipGate ShipGate() => new(Microsoft.Extensions.Options.Options.Create(new SafetyOptions { SoulPath = SoulPath, TestSetPath = TestSetPath, ShipRecordsPath = ShipRecordsPath }));
+    public ShipGate ShipGate() => SeedShipGate.For(Options.Directory);
 
     /// <summary>Colour and live display only on the real terminal streams; plain text into anything else (tests, pipes to files).</summary>
     private static IAnsiConsole ConsoleOver(TextWriter writer, TextWriter terminal, InteractionSupport interaction) => AnsiConsole.Create(new AnsiConsoleSettings

@@ -161,8 +161,7 @@ internal sealed class SeedReleases(string directory)
             return $"the new config.yaml's chain is {Short(ChainDigest(config))}, the registry wants {Short(chain)}";
         }
 
-        var gate = new ShipGate(Microsoft.Extensions.Options.Options.Create(new SafetyOptions { SoulPath = SoulPath, TestSetPath = Path.Combine(directory, "safety-tests.md"), ShipRecordsPath = Path.Combine(directory, "safety", "ship-records.json") }));
-        if (config.Chain.Providers.Select(p => gate.Check(SafetySuite.ModelIdOf(p))).FirstOrDefault(c => !c.Cleared) is { } refused)
+        if (SeedShipGate.Refused(directory, config) is [{ } refused, ..])
         {
             return $"ship gate: {refused.Reason}";
         }

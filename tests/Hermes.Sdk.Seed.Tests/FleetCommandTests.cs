@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Hermes.Sdk.Fleet.Testing;
+using Hermes.Sdk.TestSupport;
 
 namespace Hermes.Sdk.Seed.Tests;
 
@@ -129,7 +130,7 @@ public sealed class FleetCommandTests
         Assert.Contains("not a loopback or Tailscale address", why.GetProperty("problems")[0].GetString(), StringComparison.Ordinal);
 
         seed.Gitea.AddIssue(SeedFixture.Owner, SeedFixture.Repo, "root", "Shown on the board", "ready");
-        int port = FreePort();
+        int port = LoopbackApp.FreePort();
         using var stop = new CancellationTokenSource();
         Task<(int, string, string)> running = RunInBackgroundAsync(seed, stop.Token, "command-center", "--listen", $"http://127.0.0.1:{port}");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -157,21 +158,7 @@ public sealed class FleetCommandTests
         Assert.True(code == SeedApp.Ok, error);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static Task<(int, string, string)> RunInBackgroundAsync(SeedFixture seed, CancellationToken stop, params string[] args) => Task.Run(async () =>
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var options = new SeedAppOptions { Directory = seed.Dir.Path, Out = output, Error = error, IdentityRoot = seed.Dir.Combine(".identities") };
-        int code = await SeedApp.RunAsync(args, options, stop);
-        return (code, output.ToString(), error.ToString());
-    });
+    private static Task<(int, string, string)> RunInBackgroundAsync(SeedFixture seed, CancellationToken stop, params string[] args) => Task.Run(() => seed.RunAsync(stop, args));
 
     private static async Task<JsonElement> UntilAsync(SeedFixture seed, Func<JsonElement, bool> done, params string[] args)
     {

@@ -114,7 +114,12 @@ internal sealed class SeedFixture : IAsyncDisposable
     public Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => RunAsync(null, args);
 
     /// <summary>Runs a seed command in-process with a work handler of the test's.</summary>
-    public async Task<(int Code, string Output, string Error)> RunAsync(SeedWorkHandler? work, params string[] args)
+    public Task<(int Code, string Output, string Error)> RunAsync(SeedWorkHandler? work, params string[] args) => RunAsync(work, args, CancellationToken.None);
+
+    /// <summary>Runs a long-lived seed command in-process (run, fleet watch, command-center) until <paramref name="stop"/> (Ctrl+C).</summary>
+    public Task<(int Code, string Output, string Error)> RunAsync(CancellationToken stop, params string[] args) => RunAsync(null, args, stop);
+
+    private async Task<(int Code, string Output, string Error)> RunAsync(SeedWorkHandler? work, string[] args, CancellationToken stop)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -124,7 +129,7 @@ internal sealed class SeedFixture : IAsyncDisposable
             options.Work = work;
         }
 
-        int code = await SeedApp.RunAsync(args, options);
+        int code = await SeedApp.RunAsync(args, options, stop);
         return (code, output.ToString(), error.ToString());
     }
 

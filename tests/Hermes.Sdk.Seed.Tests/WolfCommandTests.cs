@@ -85,12 +85,7 @@ public sealed class WolfCommandTests
     public async Task A_webhook_for_a_ready_issue_wakes_a_waiting_wolf_long_before_its_polling_interval()
     {
         await using SeedFixture seed = await SeedFixture.PlantAsync();
-        int port;
-        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        int port = TestSupport.LoopbackApp.FreePort();
 
         string secretVariable = "HERMES_SEED_TEST_HOOK_" + Guid.NewGuid().ToString("N");
         Environment.SetEnvironmentVariable(secretVariable, "s3cret");

@@ -126,7 +126,7 @@ public sealed class TemplateTests(PackedTemplates packed) : IClassFixture<Packed
         }
 
         // Started as the README says, on a free port: fleet init, nats-server -c nats-server.conf, fleet registry push.
-        int port = FreePort();
+        int port = LoopbackApp.FreePort();
         foreach (string file in new[] { Path.Combine(fleet, "fleet.yaml"), Path.Combine(strategist, "config.yaml"), Path.Combine(wolf, "config.yaml") })
         {
             File.WriteAllText(file, File.ReadAllText(file).Replace("nats://127.0.0.1:4222", $"nats://127.0.0.1:{port}", StringComparison.Ordinal));
@@ -184,13 +184,6 @@ public sealed class TemplateTests(PackedTemplates packed) : IClassFixture<Packed
         Assert.Contains(rule, result.Output, StringComparison.Ordinal);
         Assert.Contains("Nothing was planted", result.Output, StringComparison.Ordinal);
         Assert.Empty(Directory.Exists(directory) ? Directory.GetFileSystemEntries(directory) : []);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task WaitForPortAsync(int port)

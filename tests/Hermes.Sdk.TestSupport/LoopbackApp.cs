@@ -21,6 +21,15 @@ public static class LoopbackApp
         return builder.Build();
     }
 
+    /// <summary>A loopback port free now, for a server the test starts itself on a fixed address (a seed, nats-server).</summary>
+    /// <returns>The port.</returns>
+    public static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
     /// <summary>Starts the app; the address it listens on.</summary>
     /// <param name="app">The app.</param>
     /// <returns>Its base address, ending in a slash.</returns>

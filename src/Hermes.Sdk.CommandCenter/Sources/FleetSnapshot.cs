@@ -49,20 +49,10 @@ internal sealed class FleetWatch : IAsyncDisposable
     {
         FleetScheduleStore store = await FleetScheduleStore.OpenAsync(_bus, ct).ConfigureAwait(false);
         DateTimeOffset now = _time.GetUtcNow();
-        var views = new List<ScheduleView>();
-        DateTimeOffset? newest = null;
-        foreach (FleetSchedule schedule in await store.ListAsync(ct).ConfigureAwait(false))
-        {
-            (ScheduleState? state, _) = await store.GetStateAsync(schedule.Name, ct).ConfigureAwait(false);
-            views.Add(ScheduleView.Of(schedule, state, now, checkInterval));
-            if (state?.CheckedAt is { } checkedAt && (newest is null || checkedAt > newest))
-            {
-                newest = checkedAt;
-            }
-        }
+        IReadOnlyList<ScheduleView> views = await store.ViewsAsync(now, checkInterval, ct).ConfigureAwait(false);
 
         // The source's own time is when a runner last looked: with no runner for a while, the view is stale.
-        return new Sourced<ScheduleSnapshot>(new ScheduleSnapshot(views), newest ?? now);
+        return new Sourced<ScheduleSnapshot>(new ScheduleSnapshot(views), views.Max(v => v.CheckedAt) ?? now);
     }
 
     private void OnBeat(Heartbeat beat)

@@ -72,9 +72,10 @@ internal static partial class TaskBoard
     }
 
     /// <summary>
-    /// The issues a pull request closes: those its body names after one of Gitea's default closing keywords (the
-    /// <c>[repository.pull-request] CLOSE_KEYWORDS</c> setting: close, closes, closed, fix, fixes, fixed, resolve,
-    /// resolves, resolved; an optional colon), and the one a worker's branch <c>hermes/&lt;agent&gt;/&lt;issue&gt;</c> is for.
+    /// The issues a pull request closes: those its body names after one of Gitea's closing keywords — the list in
+    /// Gitea's modules/references/references.go (<c>issueCloseKeywords</c>: close, closes, closed, fix, fixes, fixed,
+    /// resolve, resolves, resolved; the default of <c>[repository.pull-request] CLOSE_KEYWORDS</c>), case-insensitive,
+    /// an optional colon before the reference — and the one a worker's branch <c>hermes/&lt;agent&gt;/&lt;issue&gt;</c> is for.
     /// </summary>
     internal static IEnumerable<long> ClosedBy(GiteaPullRequest pull)
     {

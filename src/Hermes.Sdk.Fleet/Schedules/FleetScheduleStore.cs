@@ -67,6 +67,22 @@ public sealed class FleetScheduleStore
         return [.. schedules.OrderBy(s => s.Name, StringComparer.Ordinal)];
     }
 
+    /// <summary>Every schedule, desired against actual, as the cron view shows it.</summary>
+    /// <param name="now">Now.</param>
+    /// <param name="checkInterval">How often runners look (overdue and runner presence are judged by it).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The views, by name.</returns>
+    public async Task<IReadOnlyList<ScheduleView>> ViewsAsync(DateTimeOffset now, TimeSpan checkInterval, CancellationToken cancellationToken = default)
+    {
+        var views = new List<ScheduleView>();
+        foreach (FleetSchedule schedule in await ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            views.Add(ScheduleView.Of(schedule, (await GetStateAsync(schedule.Name, cancellationToken).ConfigureAwait(false)).State, now, checkInterval));
+        }
+
+        return views;
+    }
+
     /// <summary>What happened with a schedule, or null before its first look.</summary>
     /// <param name="name">The schedule.</param>
     /// <param name="cancellationToken">Cancels the read.</param>

@@ -17,6 +17,9 @@ namespace Hermes.Sdk.Fleet;
 /// <param name="RunnerPresent">Whether a runner looked at it within three check intervals.</param>
 public sealed record ScheduleView(string Name, string Cron, string TimeZone, bool Enabled, string? PausedReason, DateTimeOffset? LastRunAt, string? LastResult, DateTimeOffset? NextRun, bool Overdue, bool RunnerPresent)
 {
+    /// <summary>When a runner last looked at it (the view's source time), or null before the first look.</summary>
+    public DateTimeOffset? CheckedAt { get; init; }
+
     /// <summary>The view of a schedule and its state at <paramref name="now"/>.</summary>
     /// <param name="schedule">The desired state.</param>
     /// <param name="state">The actual state, or null when no runner has looked yet.</param>
@@ -29,7 +32,7 @@ public sealed record ScheduleView(string Name, string Cron, string TimeZone, boo
         DateTimeOffset? next = state?.NextSlot ?? schedule.NextSlot(now);
         bool overdue = schedule.Enabled && next is { } slot && now - slot > checkInterval * 2;
         bool present = state?.CheckedAt is { } checkedAt && now - checkedAt <= checkInterval * 3;
-        return new ScheduleView(schedule.Name, schedule.Cron, schedule.TimeZone, schedule.Enabled, schedule.PausedReason, state?.LastRunAt, state?.LastResult, next, overdue, present);
+        return new ScheduleView(schedule.Name, schedule.Cron, schedule.TimeZone, schedule.Enabled, schedule.PausedReason, state?.LastRunAt, state?.LastResult, next, overdue, present) { CheckedAt = state?.CheckedAt };
     }
 }
 
