@@ -14,6 +14,7 @@ public sealed class AgentAudit
 {
     private const int ValueLimit = 80;
     private const int DetailLimit = 160;
+    private const int ModelLimit = 4000;
     private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly ConcurrentQueue<ToolCallRecord> _calls = new();
 
@@ -70,6 +71,9 @@ public sealed class AgentAudit
             _ => Convert.ToString(a.Value, CultureInfo.InvariantCulture) ?? string.Empty,
         }, ValueLimit)}"));
     }
+
+    /// <summary>An error as the model is told it: whole (it says what to do instead), unless it is far past a paragraph.</summary>
+    internal static string ForModel(string message) => Cut(message, ModelLimit);
 
     /// <summary>A result or error cut to one short line.</summary>
     internal static string SummarizeDetail(string? detail) => Cut((detail ?? string.Empty).ReplaceLineEndings(" "), DetailLimit);

@@ -84,12 +84,19 @@ public sealed partial class AgentLoop
             LogCalled(context.Function.Name, arguments);
             return result;
         }
+        catch (ToolRuleRefusedException ex)
+        {
+            string detail = AgentAudit.SummarizeDetail(ex.Message);
+            audit.Add(new ToolCallRecord(context.Function.Name, arguments, ToolCallOutcome.Refused, detail, _time.GetElapsedTime(started)));
+            LogRuleRefused(context.Function.Name, arguments, detail);
+            return $"Refused, nothing was written: {AgentAudit.ForModel(ex.Message)}";
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             string detail = AgentAudit.SummarizeDetail(ex.Message);
             audit.Add(new ToolCallRecord(context.Function.Name, arguments, ToolCallOutcome.Failed, detail, _time.GetElapsedTime(started)));
             LogFailed(context.Function.Name, arguments, detail);
-            return $"The tool failed: {detail}";
+            return $"The tool failed: {AgentAudit.ForModel(ex.Message)}";
         }
     }
 
@@ -98,6 +105,9 @@ public sealed partial class AgentLoop
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Tool {Tool}({Arguments}) failed: {Detail}")]
     private partial void LogFailed(string tool, string arguments, string detail);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Tool {Tool}({Arguments}) refused by its rule: {Detail}")]
+    private partial void LogRuleRefused(string tool, string arguments, string detail);
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Stopped the {Tier} task: {Reason}.")]
     private partial void LogStopped(AgentTier tier, string reason);

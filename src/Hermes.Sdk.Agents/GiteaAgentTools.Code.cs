@@ -62,7 +62,7 @@ public sealed partial class GiteaAgentTools
         string repoDefault = await DefaultBranchAsync(cancellationToken).ConfigureAwait(false);
         if (branch == repoDefault ? !_options.AllowDefaultBranchWrites : !branch.StartsWith(_options.BranchPrefix, StringComparison.Ordinal))
         {
-            throw new InvalidOperationException(branch == repoDefault
+            throw new ToolRuleRefusedException(branch == repoDefault
                 ? $"Writing to the default branch ({repoDefault}) is not allowed for this agent: write to a branch under {_options.BranchPrefix} and open a pull request."
                 : $"{branch} is not one of your branches: you may write only under {_options.BranchPrefix}.");
         }
@@ -121,7 +121,7 @@ public sealed partial class GiteaAgentTools
         ArgumentException.ThrowIfNullOrWhiteSpace(branch);
         if (!branch.StartsWith(_options.BranchPrefix, StringComparison.Ordinal) || branch.Length == _options.BranchPrefix.Length)
         {
-            throw new InvalidOperationException($"{branch} is not one of your branches: yours are named {_options.BranchPrefix}<something>.");
+            throw new ToolRuleRefusedException($"{branch} is not one of your branches: yours are named {_options.BranchPrefix}<something>.");
         }
     }
 }

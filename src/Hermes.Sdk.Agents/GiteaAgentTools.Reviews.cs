@@ -63,7 +63,7 @@ public sealed partial class GiteaAgentTools
             GiteaCombinedStatus statuses = await _client.Api.GetCombinedStatusAsync(_owner, _repo, head, cancellationToken).ConfigureAwait(false);
             if (StatusChecks.Blocking(statuses) is { Count: > 0 } blocking)
             {
-                throw new InvalidOperationException($"Not approved: at {head} {string.Join(", ", blocking)}. A pull request whose checks fail or are still running is never approved; request changes or comment instead.");
+                throw new ToolRuleRefusedException($"Not approved: at {head} {string.Join(", ", blocking)}. A pull request whose checks fail or are still running is never approved; request changes or comment instead.");
             }
         }
 
@@ -122,7 +122,7 @@ public sealed partial class GiteaAgentTools
         if (statuses.Statuses.Count == 0 || blocking.Count > 0)
         {
             string why = blocking.Count > 0 ? string.Join(", ", blocking) : "no status check has reported";
-            throw new InvalidOperationException($"Not merged: {why} at {head}. A merge needs every status check green at the head.");
+            throw new ToolRuleRefusedException($"Not merged: {why} at {head}. A merge needs every status check green at the head.");
         }
 
         // head_commit_id: the merge happens at the commit whose statuses were read, or not at all (409 "head out of date").

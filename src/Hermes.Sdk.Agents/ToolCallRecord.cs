@@ -9,7 +9,10 @@ public enum ToolCallOutcome
     /// <summary>The tool ran and failed; the model was told so.</summary>
     Failed,
 
-    /// <summary>The tool was not run: not a tool of the agent's role or token, or the budget was spent.</summary>
+    /// <summary>
+    /// Nothing was done: not a tool of the agent's role or token, the budget was spent, or the tool's own rule forbade
+    /// the call (a write outside the agent's branches, an approval over failing checks, a merge that is not green).
+    /// </summary>
     Refused,
 }
 

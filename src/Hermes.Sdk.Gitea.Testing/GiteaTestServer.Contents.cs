@@ -38,8 +38,6 @@ public sealed partial class GiteaTestServer
         }));
         api.MapGet("/repos/{owner}/{repo}/branches/{**branch}", (HttpContext c, string owner, string repo, string branch) => WithRepo(c, owner, repo, r =>
         {
-            // Clients send a branch's slashes as %2F, which Kestrel leaves encoded; Gitea's PathParam unescapes them.
-            branch = Uri.UnescapeDataString(branch);
             TestCommit? head;
             lock (_gate)
             {

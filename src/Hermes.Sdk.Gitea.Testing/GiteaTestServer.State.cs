@@ -48,7 +48,7 @@ public sealed partial class GiteaTestServer
 
     /// <summary>Issues a token for a user directly (no HTTP).</summary>
     /// <param name="login">User name.</param>
-    /// <param name="scopes">Scopes (informational).</param>
+    /// <param name="scopes">The token's scopes, enforced as Gitea does (e.g. <c>write:issue</c>, <c>read:repository</c>, <c>all</c>).</param>
     /// <returns>The token's secret.</returns>
     public string AddToken(string login, params string[] scopes)
     {

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -63,6 +64,7 @@ public sealed partial class GiteaTestServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         WebApplication app = builder.Build();
+        app.UseRouting(); // the gate sees the matched route's values
         app.Use(server.GateAsync);
         server.Map(app.MapGroup("/api/v1"));
         await app.StartAsync().ConfigureAwait(false);
@@ -71,6 +73,23 @@ public sealed partial class GiteaTestServer : IAsyncDisposable
         server._app = app;
         server.AddUser("root", adminPassword, isAdmin: true);
         return server;
+    }
+
+    /// <summary>
+    /// Gitea reads every path parameter unescaped (services/context/base_path.go <c>PathParam</c>: <c>/{var}</c> given
+    /// <c>/a%2fb</c> is <c>a/b</c>), so a ref such as <c>hermes/worker-1/1</c> sent as one escaped segment names the
+    /// branch. Kestrel has already decoded every escape but <c>%2F</c>, which it leaves in the path; decoding that
+    /// completes Gitea's reading.
+    /// </summary>
+    private static void UnescapePathParameters(RouteValueDictionary values)
+    {
+        foreach ((string key, object? value) in values.ToArray())
+        {
+            if (value is string text && text.Contains('%', StringComparison.Ordinal))
+            {
+                values[key] = text.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -86,6 +105,7 @@ public sealed partial class GiteaTestServer : IAsyncDisposable
 
     private async Task GateAsync(HttpContext context, Func<Task> next)
     {
+        UnescapePathParameters(context.Request.RouteValues);
         string method = context.Request.Method;
         string path = context.Request.Path.Value ?? string.Empty;
         Fault? fault = null;

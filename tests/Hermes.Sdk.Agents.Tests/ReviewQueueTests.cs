@@ -30,8 +30,9 @@ public sealed partial class ReviewQueueTests
         // The failing one: the model's approval was refused by post_review, and it requested changes with a line comment.
         ReviewResult first = results.Single(r => r.PullRequest == failing.Number);
         Assert.Equal(("REQUEST_CHANGES", 1), (first.State, first.LineComments));
-        ToolCallRecord refusedApproval = Assert.Single(first.Run.Audit.Calls, c => c.Tool == "post_review" && c.Outcome == ToolCallOutcome.Failed);
+        ToolCallRecord refusedApproval = Assert.Single(first.Run.Audit.Calls, c => c.Tool == "post_review" && c.Outcome == ToolCallOutcome.Refused);
         Assert.Contains("ci/tests is failure", refusedApproval.Detail, StringComparison.Ordinal);
+        Assert.Contains(fx.Model.Requests.SelectMany(r => r.Results), r => r.Content.Contains("request changes or comment instead.", StringComparison.Ordinal)); // told the whole reason
         List<GiteaPullReview> reviews = await strategist.ListReviewsAsync(O, R, failing.Number).ToListAsync();
         Assert.DoesNotContain(reviews, r => r.State == "APPROVED");
         GiteaPullReviewComment line = Assert.Single(await strategist.Api.ListReviewCommentsAsync(O, R, failing.Number, reviews.Single().Id));
@@ -104,6 +105,7 @@ public sealed partial class ReviewQueueTests
         };
         AgentRun run = await fx.Loop().RunAsync(new AgentTask(AgentTier.Strategist, [new(Microsoft.Extensions.AI.ChatRole.User, "Merge #1 when it is green.")], allowed.All(), StrategistScopes));
 
+        Assert.Equal(ToolCallOutcome.Refused, run.Audit.Calls[0].Outcome);
         Assert.Contains("ci/tests is failure", run.Audit.Calls[0].Detail, StringComparison.Ordinal);
         Assert.Equal((ToolCallOutcome.Succeeded, $"#1 merged at {head}."), (run.Audit.Calls[1].Outcome, run.Audit.Calls[1].Detail));
         Assert.True((await strategist.Api.GetPullRequestAsync(O, R, pr.Number)).Merged);

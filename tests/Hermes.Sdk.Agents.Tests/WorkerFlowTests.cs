@@ -88,10 +88,13 @@ public sealed partial class WorkerFlowTests
         Assert.Equal(Api, (await worker.Api.GetFileAsync(O, R, "src/Api.cs", "hermes/worker-1/1")).DecodeText());
         Assert.Null(result.PullRequest); // nothing was committed: no pull request
         IReadOnlyList<ToolCallRecord> calls = result.Run.Audit.Calls;
+        Assert.Equal((ToolCallOutcome.Refused, ToolCallOutcome.Refused), (calls[1].Outcome, calls[2].Outcome)); // the tool's own rule: nothing written
         Assert.Contains("not allowed for this agent", calls[1].Detail, StringComparison.Ordinal);
         Assert.Contains("not one of your branches", calls[2].Detail, StringComparison.Ordinal);
         Assert.Equal((ToolCallOutcome.Refused, "post_review"), (calls[3].Outcome, calls[3].Tool));
+        Assert.Equal(ToolCallOutcome.Failed, calls[4].Outcome); // a stale sha is the model's mistake, to be read again
         Assert.Contains("changed on hermes/worker-1/1 since you read it", calls[4].Detail, StringComparison.Ordinal);
+        Assert.Equal(3, result.Run.Audit.Refused);
         Assert.Contains("**No pull request:**", result.ToComment("worker-1"), StringComparison.Ordinal);
     }
 
@@ -110,6 +113,9 @@ public sealed partial class WorkerFlowTests
         WorkerResult result = await flow.RunAsync(await worker.Api.GetIssueAsync(O, R, 1));
 
         Assert.Equal(AgentStopReason.ToolCallBudget, result.Run.StopReason);
+        ToolCallRecord listed = result.Run.Audit.Calls.First(c => c.Tool == "list_files");
+        Assert.Equal(ToolCallOutcome.Succeeded, listed.Outcome); // the branch's slashes reach the forge as one ref
+        Assert.Contains("docs/limits.md", listed.Detail, StringComparison.Ordinal);
         Assert.NotNull(result.PullRequest);
         Assert.Contains("Closes #1", result.PullRequest.Body, StringComparison.Ordinal);
         Assert.Contains("**Could not finish:** stopped by its budget (ToolCallBudget)", result.ToComment("worker-1"), StringComparison.Ordinal);

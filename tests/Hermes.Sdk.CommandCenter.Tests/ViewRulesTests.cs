@@ -11,6 +11,10 @@ public sealed class ViewRulesTests
     [InlineData("FIX #7.", new long[] { 7 })]
     [InlineData("See #8; relates to #9", new long[0])]
     [InlineData("prefixes #10", new long[0])]
+    [InlineData("(fixes #11) [closes !12]", new long[] { 11, 12 })]
+    [InlineData("-fix #13, closes  #14, closes:#15, closes #16abc, fixes #17.x", new long[0])]
+    [InlineData("Resolves #18\nCloses #19\n", new long[] { 18, 19 })]
+    [InlineData("closes '#20' fixes #21?", new long[] { 21 })]
     public void A_pull_request_closes_the_issues_its_body_names_after_Giteas_closing_keywords(string body, long[] closed)
     {
         Assert.Equal(closed, TaskBoard.ClosedBy(new GiteaPullRequest { Body = body, Head = new GiteaBranchInfo { Ref = "feature" } }));

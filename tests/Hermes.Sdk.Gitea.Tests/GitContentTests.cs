@@ -31,6 +31,27 @@ public sealed class GitContentTests
     }
 
     [Fact]
+    public async Task A_ref_with_slashes_names_its_branch_in_every_path_parameter()
+    {
+        // Clients send hermes/worker-1/7 as one segment, hermes%2Fworker-1%2F7; Gitea unescapes every path parameter
+        // (services/context/base_path.go PathParam), so the tree and the statuses at that ref are the branch's.
+        await using ForgeFixture fx = await ForgeFixture.StartAsync();
+        const string Branch = "hermes/worker-1/7";
+        await fx.Api.CreateBranchAsync(O, R, new CreateBranchRepoOption { NewBranchName = Branch, OldRefName = "main" });
+        GiteaFileResponse created = await fx.Api.CreateFileAsync(O, R, "limits.txt", new CreateFileOptions { Content = GiteaContent.Encode("limit = 10\n"), Branch = Branch });
+        await fx.Api.CreateStatusAsync(O, R, created.Commit!.Sha, new CreateStatusOption { State = "failure", Context = "ci/tests" });
+
+        GiteaTree tree = await fx.Api.GetTreeAsync(O, R, Branch, recursive: true);
+        GiteaCombinedStatus statuses = await fx.Api.GetCombinedStatusAsync(O, R, Branch);
+
+        Assert.Contains(tree.Tree, e => e.Path == "limits.txt");
+        Assert.Equal(created.Commit.Sha, statuses.Sha);
+        Assert.Equal("failure", Assert.Single(statuses.Statuses).Status);
+        Assert.Equal(Branch, (await fx.Api.GetBranchAsync(O, R, Branch)).Name);
+        Assert.Empty(fx.SpecViolations);
+    }
+
+    [Fact]
     public async Task File_writes_are_a_compare_and_swap_on_the_blob_sha()
     {
         await using ForgeFixture fx = await ForgeFixture.StartAsync();

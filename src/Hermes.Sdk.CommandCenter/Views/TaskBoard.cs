@@ -74,8 +74,12 @@ internal static partial class TaskBoard
     /// <summary>
     /// The issues a pull request closes: those its body names after one of Gitea's closing keywords — the list in
     /// Gitea's modules/references/references.go (<c>issueCloseKeywords</c>: close, closes, closed, fix, fixes, fixed,
-    /// resolve, resolves, resolved; the default of <c>[repository.pull-request] CLOSE_KEYWORDS</c>), case-insensitive,
-    /// an optional colon before the reference — and the one a worker's branch <c>hermes/&lt;agent&gt;/&lt;issue&gt;</c> is for.
+    /// resolve, resolves, resolved; the default of <c>[repository.pull-request] CLOSE_KEYWORDS</c>) — and the one a worker's
+    /// branch <c>hermes/&lt;agent&gt;/&lt;issue&gt;</c> is for. The boundaries are Gitea's own, from the same file: the
+    /// keyword starts the text or follows whitespace, <c>(</c> or <c>[</c> (<c>makeKeywordsPat</c>), any case, with an
+    /// optional colon and exactly one space before the reference; the reference is <c>#n</c> or <c>!n</c> ending the text
+    /// or followed by whitespace, <c>)</c>, <c>]</c>, a quote, or punctuation that ends the text or precedes whitespace
+    /// (<c>issueNumericPattern</c>). Whitespace is Go's <c>\s</c>: ASCII only.
     /// </summary>
     internal static IEnumerable<long> ClosedBy(GiteaPullRequest pull)
     {
@@ -90,6 +94,6 @@ internal static partial class TaskBoard
         }
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)[:\s]+#(?<n>[0-9]+)\b")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?i)(?<![^\t\n\f\r (\[])(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?):? [#!](?<n>[0-9]+)(?=[\t\n\f\r )\]'""]|[:;,.?!](?:[\t\n\f\r ]|\z)|\z)")]
     private static partial System.Text.RegularExpressions.Regex ClosingReference();
 }
