@@ -21,8 +21,8 @@ public sealed class BurnNightOptions
     /// <summary>The least time between two triage comments (default 2 s): a burn night never floods the forge.</summary>
     public TimeSpan MinInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>What one issue's triage may spend.</summary>
-    public AgentBudget Budget { get; set; } = new() { MaxToolCalls = 8 };
+    /// <summary>What one issue's triage may spend (default <see cref="WolfTriage.DefaultBudget"/>).</summary>
+    public AgentBudget Budget { get; set; } = WolfTriage.DefaultBudget;
 
     /// <summary>Throws when an option is unusable.</summary>
     /// <exception cref="ArgumentException">The repository or agent is missing, or a limit is not positive.</exception>

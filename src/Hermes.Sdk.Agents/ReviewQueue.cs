@@ -35,8 +35,11 @@ public sealed partial class ReviewQueue
         _logger = logger ?? NullLogger<ReviewQueue>.Instance;
     }
 
-    /// <summary>What one review may spend.</summary>
-    public AgentBudget Budget { get; init; } = new() { MaxToolCalls = 20 };
+    /// <summary>What one review may spend unless told otherwise: 20 tool calls, and <see cref="AgentBudget"/>'s tokens and wall time.</summary>
+    public static AgentBudget DefaultBudget { get; } = new() { MaxToolCalls = 20 };
+
+    /// <summary>What one review may spend (default <see cref="DefaultBudget"/>).</summary>
+    public AgentBudget Budget { get; init; } = DefaultBudget;
 
     /// <summary>Open pull requests by others without this strategist's review at their current head, oldest first.</summary>
     /// <param name="cancellationToken">Cancels the listing.</param>

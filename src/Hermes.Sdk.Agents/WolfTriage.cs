@@ -29,8 +29,11 @@ public sealed class WolfTriage
         _tools = [.. tools.Where(t => t.RequiredScope?.StartsWith("read:", StringComparison.Ordinal) != false)];
     }
 
-    /// <summary>What one attempt may spend.</summary>
-    public AgentBudget Budget { get; init; } = new() { MaxToolCalls = 8 };
+    /// <summary>What one triage attempt may spend unless told otherwise: 8 tool calls, and <see cref="AgentBudget"/>'s tokens and wall time.</summary>
+    public static AgentBudget DefaultBudget { get; } = new() { MaxToolCalls = 8 };
+
+    /// <summary>What one attempt may spend (default <see cref="DefaultBudget"/>).</summary>
+    public AgentBudget Budget { get; init; } = DefaultBudget;
 
     /// <summary>Triages an issue in at most two attempts.</summary>
     /// <param name="agent">The wolf's name.</param>

@@ -34,8 +34,11 @@ public sealed partial class WorkerFlow
         _logger = logger ?? NullLogger<WorkerFlow>.Instance;
     }
 
-    /// <summary>What one task may spend.</summary>
-    public AgentBudget Budget { get; init; } = new() { MaxToolCalls = 30 };
+    /// <summary>What a worker's task may spend unless told otherwise: 30 tool calls, and <see cref="AgentBudget"/>'s tokens and wall time.</summary>
+    public static AgentBudget DefaultBudget { get; } = new() { MaxToolCalls = 30 };
+
+    /// <summary>What one task may spend (default <see cref="DefaultBudget"/>).</summary>
+    public AgentBudget Budget { get; init; } = DefaultBudget;
 
     /// <summary>Works an issue into a pull request.</summary>
     /// <param name="issue">The issue (claimed by the caller).</param>

@@ -12,7 +12,7 @@ namespace Hermes.Sdk.Seed;
 public static partial class SeedApp
 {
     /// <summary><c>run --burn</c>: a wolf's burn night over the seed's repository, ending with the burn report.</summary>
-    private static async Task<SeedOutput> BurnNightAsync(SeedSession s, int maxIssues, TimeSpan staleAfter, CancellationToken ct)
+    private static async Task<SeedOutput> BurnNightAsync(SeedSession s, int? maxIssues, TimeSpan? staleAfter, CancellationToken ct)
     {
         SeedConfig config = s.Config;
         if (config.Role != SeedRole.Wolf)
@@ -28,7 +28,15 @@ public static partial class SeedApp
 
         using IChatClient agent = new ChatClientBuilder(new ModelChain(config.Chain, loggerFactory: s.Logging, environment: s.Env)).UseConscience(conscience).Build(); // owns the chain
         using GiteaClient gitea = Gitea(s, config.Gitea.TokenEnvironmentVariable);
-        var options = new BurnNightOptions { Owner = config.Gitea.Owner, Repo = config.Gitea.Repo, Agent = config.Agent, MaxIssues = maxIssues, StaleAfter = staleAfter };
+        var options = new BurnNightOptions
+        {
+            Owner = config.Gitea.Owner,
+            Repo = config.Gitea.Repo,
+            Agent = config.Agent,
+            MaxIssues = maxIssues ?? config.Work.BurnMaxIssues,
+            StaleAfter = staleAfter ?? config.Work.BurnStaleAfter,
+            Budget = config.Work.Apply(WolfTriage.DefaultBudget),
+        };
         // Gitea does not tell a token its own scopes: the wolf's are those `gitea setup --wolf` creates it with.
         var burn = new BurnNight(new AgentLoop(agent, s.Logging), gitea, options, WolfScopes, s.Logging.CreateLogger<BurnNight>());
         // Reported in line, as each issue is decided: Progress<T> would post to the thread pool, and a line could arrive

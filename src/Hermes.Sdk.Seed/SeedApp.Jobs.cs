@@ -18,7 +18,7 @@ public static partial class SeedApp
         switch (task.Kind)
         {
             case SeedJobs.BurnNight:
-                result = (await BurnNightAsync(s, 50, TimeSpan.FromDays(14), ct).ConfigureAwait(false)).Result;
+                result = (await BurnNightAsync(s, maxIssues: null, staleAfter: null, ct).ConfigureAwait(false)).Result;
                 break;
             case SeedJobs.Reaper:
             {

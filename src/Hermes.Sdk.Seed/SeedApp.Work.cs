@@ -109,8 +109,8 @@ public static partial class SeedApp
         var once = new Option<bool>("--once") { Description = "Work at most one issue, then exit." };
         var interval = new Option<TimeSpan>("--interval") { Description = "How long to wait when nothing is ready.", DefaultValueFactory = _ => TimeSpan.FromSeconds(30) };
         var burn = new Option<bool>("--burn") { Description = "Burn night (wolves): triage up to --max-issues stale issues with the rubric, then print the burn report." };
-        var maxIssues = new Option<int>("--max-issues") { Description = "Burn night: how many stale issues to look at, oldest activity first.", DefaultValueFactory = _ => 50 };
-        var staleAfter = new Option<TimeSpan>("--stale-after") { Description = "Burn night: an issue is stale after this long without activity.", DefaultValueFactory = _ => TimeSpan.FromDays(14) };
+        var maxIssues = new Option<int?>("--max-issues") { Description = "Burn night: how many stale issues to look at, oldest activity first (default: config.yaml's work.burn_max_issues, else 50)." };
+        var staleAfter = new Option<TimeSpan?>("--stale-after") { Description = "Burn night: an issue is stale after this long without activity (default: config.yaml's work.burn_stale_after, else 14 days)." };
         var run = new Command("run", "The agent loop: claim a ready issue and do the role's work through tools, with soul and conscience — a worker opens a pull request (the issue goes to review), a wolf triages, a strategist reviews open pull requests first and then plans. With --burn, a wolf's burn night instead. Refuses to start with a drifted soul or a model the ship gate has not cleared.")
         {
             once, interval, burn, maxIssues, staleAfter,
@@ -151,7 +151,7 @@ public static partial class SeedApp
         GiteaTaskQueue queue = Queue(s, gitea);
         await using SeedToolbox toolbox = await SeedToolbox.OpenAsync(s, ct).ConfigureAwait(false);
         ReviewQueue? reviews = config.Role == SeedRole.Strategist && config.Gitea.TokenScopes.Any(scope => scope is "all" or "write:repository")
-            ? new ReviewQueue(new AgentLoop(agent, s.Logging), gitea, SeedWork.ToolOptions(config), config.Gitea.TokenScopes, toolbox.Tools, s.Logging.CreateLogger<ReviewQueue>())
+            ? new ReviewQueue(new AgentLoop(agent, s.Logging), gitea, SeedWork.ToolOptions(config), config.Gitea.TokenScopes, toolbox.Tools, s.Logging.CreateLogger<ReviewQueue>()) { Budget = config.Work.Apply(ReviewQueue.DefaultBudget) }
             : null;
         await using GiteaWebhookReceiver? webhooks = once || config.Gitea.WebhookListen is not { } listen ? null : await GiteaWebhookReceiver.StartAsync(
             new GiteaWebhookOptions { Listen = listen, SecretEnvironmentVariable = config.Gitea.WebhookSecretEnvironmentVariable, Repository = $"{config.Gitea.Owner}/{config.Gitea.Repo}" }, s.Env, s.Logging, ct).ConfigureAwait(false);

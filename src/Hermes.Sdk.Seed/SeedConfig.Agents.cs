@@ -6,9 +6,12 @@ using YamlDotNet.RepresentationModel;
 
 namespace Hermes.Sdk.Seed;
 
-/// <summary>The parts of config.yaml that say what the agent loop may do: token scopes, merge and default-branch writes, MCP servers.</summary>
+/// <summary>The parts of config.yaml that say what the agent loop may do: token scopes, merge and default-branch writes, MCP servers, what a task may spend.</summary>
 public sealed partial record SeedConfig
 {
+    /// <summary>What a task may spend and how far a burn night looks (<c>work</c>); left out, the role's own limits.</summary>
+    public SeedWorkLimits Work { get; init; } = new();
+
     private static readonly string[] McpFields = ["name", "command", "args", "url", "tiers", "tools"];
 
     /// <summary>What a role's token needs when config.yaml does not list its scopes.</summary>
@@ -59,6 +62,26 @@ public sealed partial record SeedConfig
             reader.Add(YamlSourceReader.Get(gitea, "webhook_listen")!, "gitea.webhook_listen", ex.Message.Replace("Listen: ", string.Empty, StringComparison.Ordinal).Split(" (Parameter", 2)[0]);
             return null;
         }
+    }
+
+    private static SeedWorkLimits ReadWork(YamlSourceReader reader, YamlMappingNode root)
+    {
+        var limits = new SeedWorkLimits();
+        if (reader.Mapping(root, "work", Sections["work"], required: false) is not { } work)
+        {
+            return limits;
+        }
+
+        int? Number(string key, int min) => YamlSourceReader.Get(work, key) is { } node ? reader.WholeNumber(node, $"work.{key}", min, int.MaxValue) : null;
+        TimeSpan? Time(string key) => YamlSourceReader.Get(work, key) is { } node ? reader.Duration(node, $"work.{key}") : null;
+        return new SeedWorkLimits
+        {
+            MaxToolCalls = Number("max_tool_calls", 1),
+            MaxTokens = Number("max_tokens", 1),
+            MaxWallTime = Time("max_wall_time"),
+            BurnMaxIssues = Number("burn_max_issues", 1) ?? limits.BurnMaxIssues,
+            BurnStaleAfter = Time("burn_stale_after") ?? limits.BurnStaleAfter,
+        };
     }
 
     private static bool Flag(YamlSourceReader reader, YamlMappingNode? map, string path, string key)

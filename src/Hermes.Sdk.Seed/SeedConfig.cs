@@ -75,6 +75,7 @@ public sealed partial record SeedConfig(
         ["fleet"] = ["name", "nats_url", "tiers", "operator"],
         ["safety"] = ["locale"],
         ["skills"] = ["roots"],
+        ["work"] = ["max_tool_calls", "max_tokens", "max_wall_time", "burn_max_issues", "burn_stale_after"],
     };
 
     private static readonly string[] ChainSections = ["model", "fallback_providers", "chain"];
@@ -166,6 +167,7 @@ public sealed partial record SeedConfig(
         }
 
         List<FleetSchedule> schedules = ReadSchedules(reader, root, role);
+        SeedWorkLimits work = ReadWork(reader, root);
 
         YamlMappingNode? safety = reader.Mapping(root, "safety", Sections["safety"], required: false);
         string locale = reader.Text(safety, "safety", "locale") ?? "en-US";
@@ -180,7 +182,7 @@ public sealed partial record SeedConfig(
             throw new SeedConfigException(reader.Problems);
         }
 
-        return new SeedConfig(full, agentName, role, fleetName, giteaConfig, natsUrl, locale, roots, chain.UseCrisisLines(locale)) { McpServers = mcpServers, Tiers = tiers, Operator = operatorName, Schedules = schedules };
+        return new SeedConfig(full, agentName, role, fleetName, giteaConfig, natsUrl, locale, roots, chain.UseCrisisLines(locale)) { McpServers = mcpServers, Tiers = tiers, Operator = operatorName, Schedules = schedules, Work = work };
     }
 }
 

@@ -59,7 +59,10 @@ public static class SeedWork
 
     private static async Task<SeedWorkOutcome> BuildAsync(SeedWorkItem item, IChatClient agent, CancellationToken cancellationToken)
     {
-        var flow = new WorkerFlow(new AgentLoop(agent, item.LoggerFactory), item.Gitea, ToolOptions(item.Config), item.Config.Gitea.TokenScopes, item.Tools);
+        var flow = new WorkerFlow(new AgentLoop(agent, item.LoggerFactory), item.Gitea, ToolOptions(item.Config), item.Config.Gitea.TokenScopes, item.Tools)
+        {
+            Budget = item.Config.Work.Apply(WorkerFlow.DefaultBudget),
+        };
         WorkerResult result = await flow.RunAsync(item.Issue, Instructions(item.Config), cancellationToken).ConfigureAwait(false);
         string? provider = result.Run.Response?.GetAnsweringProvider();
         string comment = result.ToComment(item.Config.Agent);
@@ -71,8 +74,8 @@ public static class SeedWork
     private static async Task<SeedWorkOutcome> TriageAsync(SeedWorkItem item, IChatClient agent, CancellationToken cancellationToken)
     {
         SeedConfig config = item.Config;
-        WolfTriageResult result = await new WolfTriage(new AgentLoop(agent, item.LoggerFactory), ToolsOf(item), config.Gitea.TokenScopes)
-            .RunAsync(config.Agent, item.Issue.Number, item.Issue.Title, $"{config.Gitea.Owner}/{config.Gitea.Repo}", cancellationToken).ConfigureAwait(false);
+        var triage = new WolfTriage(new AgentLoop(agent, item.LoggerFactory), ToolsOf(item), config.Gitea.TokenScopes) { Budget = config.Work.Apply(WolfTriage.DefaultBudget) };
+        WolfTriageResult result = await triage.RunAsync(config.Agent, item.Issue.Number, item.Issue.Title, $"{config.Gitea.Owner}/{config.Gitea.Repo}", cancellationToken).ConfigureAwait(false);
         string? provider = result.Run.Response?.GetAnsweringProvider();
         if (result.Triage is null)
         {
@@ -96,7 +99,8 @@ public static class SeedWork
             new(ChatRole.System, Instructions(config)),
             new(ChatRole.User, $"Issue #{item.Issue.Number} (\"{item.Issue.Title}\") of {config.Gitea.Owner}/{config.Gitea.Repo} needs a plan. Read it with read_issue, and the code it concerns if that helps; answer with the plan."),
         ];
-        AgentRun run = await new AgentLoop(agent, item.LoggerFactory).RunAsync(new AgentTask(AgentTier.Strategist, messages, ToolsOf(item), config.Gitea.TokenScopes), cancellationToken).ConfigureAwait(false);
+        var task = new AgentTask(AgentTier.Strategist, messages, ToolsOf(item), config.Gitea.TokenScopes) { Budget = config.Work.Apply(new AgentBudget()) };
+        AgentRun run = await new AgentLoop(agent, item.LoggerFactory).RunAsync(task, cancellationToken).ConfigureAwait(false);
         string? provider = run.Response?.GetAnsweringProvider();
         if (string.IsNullOrWhiteSpace(run.Text))
         {

@@ -68,6 +68,7 @@ public sealed class YamlSourceReaderTests
     [InlineData("30s", 30)]
     [InlineData("2m", 120)]
     [InlineData("1h", 3600)]
+    [InlineData("14d", 1209600)]
     [InlineData("45", 45)]
     public void Durations_read_in_the_units_the_seeds_use(string text, double seconds)
     {

@@ -48,6 +48,31 @@ public sealed partial class RoleWorkCommandTests
     }
 
     [Fact]
+    public async Task The_work_section_of_config_yaml_is_the_budget_each_task_runs_on()
+    {
+        await using SeedFixture seed = await SeedFixture.PlantAsync();
+        await using ScriptedModelServer model = await ScriptedModelServer.StartAsync(request => !request.AllText.Contains("Work issue #", StringComparison.Ordinal)
+            ? ScriptedReply.Say(Crisis)
+            : request.Results.Count switch
+            {
+                0 => ScriptedReply.Call("write_file", new { branch = "hermes/timmy/1", path = "docs/limits.md", content = "# Limits\n" }),
+                _ => ScriptedReply.Call("list_files", new { reference = "hermes/timmy/1" }), // on and on, past the budget
+            });
+        await PrepareAsync(seed, model, "worker", "work:\n  max_tool_calls: 3\n");
+        long issue = seed.Gitea.AddIssue(O, R, "root", "Document the limits", "ready");
+
+        (int code, JsonElement run, string error) = await seed.RunJsonAsync("run", "--once");
+
+        Assert.True(code == SeedApp.Ok, error);
+        Assert.Equal(4, model.Requests.Count(r => r.AllText.Contains("Work issue #", StringComparison.Ordinal))); // three calls ran, the fourth was refused
+        Assert.Equal("in review (#2)", Assert.Single(run.GetProperty("handled").EnumerateArray()).GetProperty("outcome").GetString());
+        using GiteaClient client = seed.Client();
+        string comment = (await client.Api.ListCommentsAsync(O, R, issue)).Select(c => c.Body).Single(b => b.StartsWith("**Pull request:** #2", StringComparison.Ordinal));
+        Assert.Contains("**Could not finish:** stopped by its budget (ToolCallBudget)", comment, StringComparison.Ordinal);
+        Assert.Contains("the task's budget of 3 tool calls is spent", comment, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_strategist_seed_reviews_open_pull_requests_before_planning_and_never_approves_a_failing_one()
     {
         await using SeedFixture seed = await SeedFixture.PlantAsync();

@@ -16,6 +16,8 @@ public sealed class SeedConfigAgentTests
         Assert.False(wolf.Gitea.AllowMerge || wolf.Gitea.AllowDefaultBranchWrites);
         Assert.Null(wolf.Gitea.WebhookListen);
         Assert.Empty(wolf.McpServers);
+        Assert.Equal(new SeedWorkLimits(), wolf.Work);
+        Assert.Equal(WolfTriage.DefaultBudget, wolf.Work.Apply(WolfTriage.DefaultBudget)); // nothing set: the role's own
 
         File.WriteAllText(seed.ConfigPath, seed.Config("strategist").Replace("  admin_token_env:", """
               token_scopes: [all]
@@ -34,6 +36,12 @@ public sealed class SeedConfigAgentTests
                 tools: [read_file]
               - name: search
                 url: http://127.0.0.1:9000/mcp
+
+            work:
+              max_tool_calls: 12
+              max_wall_time: 90s
+              burn_max_issues: 20
+              burn_stale_after: 30d
             """);
         SeedConfig strategist = SeedConfig.Load(seed.ConfigPath);
 
@@ -48,6 +56,9 @@ public sealed class SeedConfigAgentTests
         Assert.Equal(["read_file"], files.AllowedTools);
         Assert.Equal(new Uri("http://127.0.0.1:9000/mcp"), strategist.McpServers[1].Url);
         Assert.Equal(["write:issue", "write:repository", "read:user"], SeedConfig.DefaultScopes(SeedRole.Worker));
+        Assert.Equal((20, TimeSpan.FromDays(30)), (strategist.Work.BurnMaxIssues, strategist.Work.BurnStaleAfter));
+        AgentBudget review = strategist.Work.Apply(ReviewQueue.DefaultBudget);
+        Assert.Equal((12, ReviewQueue.DefaultBudget.MaxTokens, TimeSpan.FromSeconds(90)), (review.MaxToolCalls, review.MaxTokens, review.MaxWallTime));
     }
 
     [Fact]
@@ -65,6 +76,12 @@ public sealed class SeedConfigAgentTests
                 tiers: [janitor]
               - command: node
                 colour: blue
+
+            work:
+              max_tool_calls: 0
+              max_wall_time: soon
+              burn_stale_after: a fortnight
+              patience: endless
             """);
 
         var ex = Assert.Throws<SeedConfigException>(() => SeedConfig.Load(seed.ConfigPath));
@@ -77,6 +94,10 @@ public sealed class SeedConfigAgentTests
         Assert.Contains(problems, p => p.Contains("mcp_servers[1].name: another server is already named 'both'", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("mcp_servers[1].tiers: unknown tier 'janitor'", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("mcp_servers[2]", StringComparison.Ordinal) && p.Contains("colour", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("work.max_tool_calls: expected a whole number of at least 1, got '0'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("work.max_wall_time: expected a duration", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("work.burn_stale_after: expected a duration", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("work.patience", StringComparison.Ordinal));
         Assert.All(ex.Problems, p => Assert.Equal(seed.ConfigPath, p.File));
         SourceProblem scopes = ex.Problems.First(p => p.Field == "gitea.token_scopes");
         Assert.Equal(File.ReadAllLines(seed.ConfigPath).ToList().FindIndex(l => l.Contains("token_scopes", StringComparison.Ordinal)) + 1, scopes.Line);

@@ -47,6 +47,7 @@ public sealed class TemplateTests(PackedTemplates packed) : IClassFixture<Packed
         Assert.Equal(nats, config.Contains("nats_url: nats://127.0.0.1:4222", StringComparison.Ordinal));
         Assert.Equal(role == "wolf" ? "openrouter" : "anthropic", config.Split("model:\n  provider: ")[1].Split('\n')[0]);
         Assert.DoesNotContain("#if", config, StringComparison.Ordinal);
+        Assert.Contains($"work:\n  max_tool_calls: {(role switch { "worker" => 30, "strategist" => 20, _ => 8 })} ", config, StringComparison.Ordinal); // the role's own budget, written out
         Assert.Contains($"# SOUL.md — {agent}", File.ReadAllText(Path.Combine(seed, "SOUL.md")), StringComparison.Ordinal);
         Assert.Contains($"Version=\"{planter.Version}\"", File.ReadAllText(Path.Combine(seed, name + ".csproj")), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(seed, "safety-tests.md")));

@@ -281,7 +281,7 @@ public sealed class YamlSourceReader(string file, int lineOffset = 0)
         return null;
     }
 
-    /// <summary>A duration written as <c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h</c> or a plain number of seconds.</summary>
+    /// <summary>A duration written as <c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h</c>, <c>14d</c> or a plain number of seconds.</summary>
     /// <param name="node">The value node.</param>
     /// <param name="field">Its path.</param>
     /// <param name="allowZero">Whether zero is allowed.</param>
@@ -302,7 +302,7 @@ public sealed class YamlSourceReader(string file, int lineOffset = 0)
         return null;
     }
 
-    /// <summary>Parses <c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h</c> or a plain number of seconds.</summary>
+    /// <summary>Parses <c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h</c>, <c>14d</c> or a plain number of seconds.</summary>
     /// <param name="text">The text.</param>
     /// <param name="value">The duration.</param>
     /// <returns>Whether it parsed to a finite, non-negative duration.</returns>
@@ -316,6 +316,7 @@ public sealed class YamlSourceReader(string file, int lineOffset = 0)
             _ when text.EndsWith('s') => (text[..^1], 1),
             _ when text.EndsWith('m') => (text[..^1], 60),
             _ when text.EndsWith('h') => (text[..^1], 3600),
+            _ when text.EndsWith('d') => (text[..^1], 86400),
             _ => (text, 1),
         };
         if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double amount) && amount >= 0 && !double.IsInfinity(amount))
