@@ -33,7 +33,7 @@ public sealed record WorkerResult(string Branch, GiteaPullRequest? PullRequest, 
 
         if (Run.Audit.Refused > 0)
         {
-            text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"**Refused:** {Run.Audit.Refused} tool call(s) outside the worker's role.");
+            text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"**Refused:** {Run.Audit.Refused} tool call(s), outside the worker's role or against a tool's rule (see the audit trail); nothing was written for them.");
         }
 
         text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"<details><summary>Tools: {agent}</summary>").AppendLine().AppendLine(Run.Audit.ToMarkdown()).AppendLine("</details>");

@@ -108,7 +108,8 @@ public sealed partial class GiteaTestServer
 
                 (TestCommit head, TestCommit @base) = Tips(r, p);
                 string commit = string.IsNullOrEmpty(body.CommitId) ? head.Sha : body.CommitId;
-                review = new GiteaPullReview { Id = NextId(), State = body.Event, Body = body.Body, User = reviewer, CommitId = commit, SubmittedAt = DateTimeOffset.UtcNow };
+                // comments_count is the review's code comments (services/convert/pull_review.go: GetCodeCommentsCount).
+                review = new GiteaPullReview { Id = NextId(), State = body.Event, Body = body.Body, User = reviewer, CommitId = commit, SubmittedAt = DateTimeOffset.UtcNow, CommentsCount = body.Comments?.Count ?? 0 };
                 p.Reviews.Add(review);
                 SortedDictionary<string, (string? Old, string? New)> changes = TestGitRepository.Changes(@base, head);
                 foreach (CreatePullReviewComment comment in body.Comments ?? [])

@@ -349,6 +349,9 @@ public sealed record GiteaPullReview
 
     /// <summary>When it was submitted.</summary>
     public DateTimeOffset? SubmittedAt { get; init; }
+
+    /// <summary>How many line comments it carries (Gitea's <c>comments_count</c>: the review's code comments).</summary>
+    public int CommentsCount { get; init; }
 }
 
 /// <summary>A commit status.</summary>

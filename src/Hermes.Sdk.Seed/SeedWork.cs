@@ -68,7 +68,7 @@ public static class SeedWork
         string comment = result.ToComment(item.Config.Agent);
         return result.PullRequest is { } pr
             ? new SeedWorkOutcome(SeedWorkDisposition.InReview, comment, provider, $"pull request #{pr.Number}") { PullRequest = pr.Number }
-            : new SeedWorkOutcome(SeedWorkDisposition.CommentAndRelease, comment, provider, $"no change was committed ({result.Run.StopReason})");
+            : new SeedWorkOutcome(SeedWorkDisposition.CommentAndRelease, comment, provider, result.Run.StopReason == AgentStopReason.Completed ? "no change was committed" : $"no change was committed: stopped by its budget ({result.Run.StopReason})");
     }
 
     private static async Task<SeedWorkOutcome> TriageAsync(SeedWorkItem item, IChatClient agent, CancellationToken cancellationToken)

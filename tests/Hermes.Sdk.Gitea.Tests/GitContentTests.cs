@@ -150,6 +150,7 @@ public sealed class GitContentTests
         List<GiteaPullReviewComment> comments = await strategist.Api.ListReviewCommentsAsync(O, R, pr.Number, review.Id);
 
         GiteaPullReviewComment comment = Assert.Single(comments);
+        Assert.Equal(1, review.CommentsCount);
         Assert.Equal(("api/auth.cs", 3L, 0L), (comment.Path, comment.Position, comment.OriginalPosition));
         Assert.Equal(pr.Head!.Sha, comment.CommitId);
         Assert.EndsWith("+Log(token);", comment.DiffHunk, StringComparison.Ordinal);

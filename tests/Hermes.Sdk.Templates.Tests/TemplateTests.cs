@@ -48,6 +48,11 @@ public sealed class TemplateTests(PackedTemplates packed) : IClassFixture<Packed
         Assert.Equal(role == "wolf" ? "openrouter" : "anthropic", config.Split("model:\n  provider: ")[1].Split('\n')[0]);
         Assert.DoesNotContain("#if", config, StringComparison.Ordinal);
         Assert.Contains($"work:\n  max_tool_calls: {(role switch { "worker" => 30, "strategist" => 20, _ => 8 })} ", config, StringComparison.Ordinal); // the role's own budget, written out
+        string readme = File.ReadAllText(Path.Combine(seed, "README.md"));
+        Assert.DoesNotMatch(@"(?m)^#(if|elif|elseif|else|endif)\b", readme); // the role's text only, no directive left
+        Assert.Equal(
+            (role == "worker", role == "wolf", role == "strategist"),
+            (readme.Contains("As a worker it", StringComparison.Ordinal), readme.Contains("As a wolf it", StringComparison.Ordinal), readme.Contains("As the strategist it", StringComparison.Ordinal)));
         Assert.Contains($"# SOUL.md — {agent}", File.ReadAllText(Path.Combine(seed, "SOUL.md")), StringComparison.Ordinal);
         Assert.Contains($"Version=\"{planter.Version}\"", File.ReadAllText(Path.Combine(seed, name + ".csproj")), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(seed, "safety-tests.md")));

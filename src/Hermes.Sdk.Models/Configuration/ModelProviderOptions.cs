@@ -72,7 +72,10 @@ public sealed class ModelProviderOptions
     public string? Source { get; set; }
 
     /// <summary>The label used in logs, reports and responses.</summary>
-    public string DisplayName => string.IsNullOrWhiteSpace(Name) ? $"{Provider.ToString().ToLowerInvariant()}/{Model}" : Name;
+    public string DisplayName => string.IsNullOrWhiteSpace(Name) ? $"{ProviderName}/{Model}" : Name;
+
+    /// <summary>The provider as config.yaml spells it (<c>openai-compatible</c>, <c>llamacpp</c>, …).</summary>
+    private string ProviderName => Provider == ModelProviderKind.OpenAICompatible ? "openai-compatible" : Provider.ToString().ToLowerInvariant();
 
     /// <summary>The effective privacy class.</summary>
     public PrivacyClass EffectivePrivacy => Privacy ?? (Provider == ModelProviderKind.OpenRouter ? PrivacyClass.Public : PrivacyClass.Private);
