@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Hermes.Sdk.TestSupport;
 
 namespace Hermes.Sdk.Agents.Tests;
@@ -41,6 +42,53 @@ public sealed class McpToolTests
         Assert.Contains("Echo: hello from the worker", run.Text, StringComparison.Ordinal);
         ToolCallRecord call = Assert.Single(run.Audit.Calls);
         Assert.Equal(("echo", ToolCallOutcome.Succeeded, "message: \"hello from the worker\""), (call.Tool, call.Outcome, call.Arguments));
+    }
+
+    [Fact]
+    public async Task A_real_mcp_server_over_streamable_http_serves_its_tools_through_the_loop()
+    {
+        // The reference server's own streamable HTTP launcher (express and the TypeScript SDK's transport, with
+        // sessions), bound to 127.0.0.1 by tests/interop/mcp-http-peer.mjs.
+        int port = LoopbackApp.FreePort();
+        var start = new ProcessStartInfo("node", [Path.Combine(RepoPaths.Interop, "mcp-http-peer.mjs")])
+        {
+            WorkingDirectory = RepoPaths.Interop,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        };
+        using Process server = Process.Start(start)!;
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("listening on port", StringComparison.Ordinal) == true)
+            {
+                listening.TrySetResult();
+            }
+        };
+        server.OutputDataReceived += (_, _) => { };
+        server.BeginErrorReadLine();
+        server.BeginOutputReadLine();
+        try
+        {
+            await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var options = new McpServerOptions { Name = "everything-http", Url = new Uri($"http://127.0.0.1:{port}/mcp") };
+            options.AllowedTools.Add("echo");
+            options.Tiers.Add(AgentTier.Strategist);
+            await using McpToolSource mcp = await McpToolSource.ConnectAsync(options);
+            await using AgentFixture fx = await AgentFixture.StartAsync("anthropic", request => request.Results.Count == 0
+                ? ScriptedReply.Call("echo", new { message = "over http" })
+                : ScriptedReply.Say($"The server said: {request.Results[0].Content}"));
+
+            AgentRun run = await fx.Loop().RunAsync(fx.Task(AgentTier.Strategist, "Echo a greeting.", extra: [.. mcp.Tools]));
+
+            Assert.Contains("Echo: over http", run.Text, StringComparison.Ordinal);
+            Assert.Equal(ToolCallOutcome.Succeeded, Assert.Single(run.Audit.Calls).Outcome);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+        }
     }
 
     [Fact]
