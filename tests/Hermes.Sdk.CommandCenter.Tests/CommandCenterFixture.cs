@@ -43,7 +43,24 @@ internal sealed class CommandCenterFixture : IAsyncDisposable
         configure?.Invoke(options);
         FleetBus reader = await fx.ConnectAsync("operator");
         fx.Center = await CommandCenter.StartAsync(options, reader);
+        await fx.UntilBothBeatsAreSeenAsync();
         return fx;
+    }
+
+    /// <summary>
+    /// Heartbeats are not kept: the command center knows an agent from the first beat after its watch began (every
+    /// 500 ms here), and until then rightly shows it unknown. The views are read once both agents have been seen.
+    /// </summary>
+    private async Task UntilBothBeatsAreSeenAsync()
+    {
+        using var http = new HttpClient();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await http.GetStringAsync(new Uri(Center.Url, "/api/agents")) is var agents
+            && !(agents.Contains("\"busy\"", StringComparison.Ordinal) && agents.Contains("\"rate-limited\"", StringComparison.Ordinal)))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), $"the command center never saw both heartbeats: {agents}");
+            await Task.Delay(100);
+        }
     }
 
     private readonly Dictionary<string, NKeyPair> _keys = new[] { "operator", "timmy", "wolf-1" }.ToDictionary(a => a, _ => NKeyPair.Create(NKeyRole.User));
