@@ -58,7 +58,7 @@ public class CommandCenterBenchmarks
         var registry = Enumerable.Range(0, 50).Select(a => new RegistryEntry { Agent = $"agent-{a}", Role = a % 3 == 0 ? "wolf" : "worker", Nkey = "U" + new string('A', 55) }).ToList();
         var views = Enumerable.Range(0, 50).Select(a => new AgentView($"agent-{a}", a % 10 == 0 ? FleetHealth.Down : a % 2 == 0 ? FleetHealth.Busy : FleetHealth.Idle, _now.AddSeconds(-a), a % 2 == 0 ? $"fleet/work#{a}" : null, null)).ToList();
         var beats = views.ToDictionary(v => v.Agent, v => new Heartbeat { Agent = v.Agent, Model = "anthropic/claude-sonnet-4-5", SentAt = _now });
-        _fleet = new SourceReading<FleetSnapshot>("fleet", new FleetSnapshot(registry, views, beats, new Dictionary<string, DateTimeOffset>(), []), _now, _now, null, _now, TimeSpan.FromMinutes(1));
+        _fleet = new SourceReading<FleetSnapshot>("fleet", new FleetSnapshot(registry, views, beats, new Dictionary<string, DateTimeOffset>(), [], _now.AddHours(-1), TimeSpan.FromSeconds(15)), _now, _now, null, _now, TimeSpan.FromMinutes(1));
         var schedules = Enumerable.Range(0, 10).Select(s => new ScheduleView($"job-{s}", "0 2 * * *", "UTC", s != 3, s == 3 ? "paused" : null, _now.AddHours(-3), "enqueued", _now.AddHours(21), false, true)).ToList();
         _schedules = new SourceReading<ScheduleSnapshot>("schedules", new ScheduleSnapshot(schedules), _now, _now, null, _now, TimeSpan.FromMinutes(2));
     }

@@ -68,8 +68,8 @@ public sealed partial class FleetBus : IAsyncDisposable
     /// <summary>The JetStream context of this bus's connection (the registry's bucket lives there).</summary>
     internal NatsJSContext JetStream => _js;
 
-    /// <summary>The options the bus runs with.</summary>
-    internal FleetOptions BusOptions => _options;
+    /// <summary>The options the bus runs with (read them, do not change them: the bus has already started on them).</summary>
+    public FleetOptions Options => _options;
 
     /// <summary>The clock the bus stamps messages with.</summary>
     internal TimeProvider Time => _time;
@@ -268,7 +268,7 @@ public sealed partial class FleetBus : IAsyncDisposable
         ValidateOptionsResult result = new FleetOptionsValidator().Validate(null, options);
         if (result.Failed)
         {
-            throw new OptionsValidationException(Options.DefaultName, typeof(FleetOptions), result.Failures);
+            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(FleetOptions), result.Failures);
         }
     }
 

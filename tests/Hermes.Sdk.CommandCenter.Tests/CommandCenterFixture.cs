@@ -49,16 +49,17 @@ internal sealed class CommandCenterFixture : IAsyncDisposable
 
     /// <summary>
     /// Heartbeats are not kept: the command center knows an agent from the first beat after its watch began (every
-    /// 500 ms here), and until then rightly shows it unknown. The views are read once both agents have been seen.
+    /// 500 ms here), and until one deadman window has passed (1.5 s) rightly shows one it has not heard from as unknown,
+    /// not down. The views are read once both agents have been seen and the ghost, never started, counts as down.
     /// </summary>
     private async Task UntilBothBeatsAreSeenAsync()
     {
         using var http = new HttpClient();
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (await http.GetStringAsync(new Uri(Center.Url, "/api/agents")) is var agents
-            && !(agents.Contains("\"busy\"", StringComparison.Ordinal) && agents.Contains("\"rate-limited\"", StringComparison.Ordinal)))
+            && !(agents.Contains("\"busy\"", StringComparison.Ordinal) && agents.Contains("\"rate-limited\"", StringComparison.Ordinal) && agents.Contains("\"down\"", StringComparison.Ordinal)))
         {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), $"the command center never saw both heartbeats: {agents}");
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), $"the command center never saw both heartbeats and the ghost down: {agents}");
             await Task.Delay(100);
         }
     }

@@ -1,3 +1,4 @@
+using Hermes.Sdk.Fleet;
 using Hermes.Sdk.Gitea;
 
 namespace Hermes.Sdk.CommandCenter.Tests;
@@ -46,6 +47,60 @@ public sealed class ViewRulesTests
     {
         Assert.Equal(sensitive, ReviewQueue.IsSensitive(path, new CommandCenterOptions().SensitivePaths));
     }
+
+    [Fact]
+    public void An_agent_not_yet_heard_from_is_unknown_for_one_deadman_window_then_down()
+    {
+        DateTimeOffset started = DateTimeOffset.UtcNow;
+        var registry = new[] { new RegistryEntry { Agent = "wolf-1", Role = "wolf", Nkey = "U" } };
+        var never = new AgentView("wolf-1", Sdk.Fleet.AgentHealth.Down, null, null, "expected, never seen");
+        AgentRow At(DateTimeOffset now) => Assert.Single(AgentHealth.Build(FleetReading(registry, [never], started, now), [], new CommandCenterOptions(), now).Agents);
+
+        AgentRow early = At(started.AddSeconds(2));
+        AgentRow late = At(started.AddSeconds(16));
+
+        Assert.Equal("unknown", early.State);
+        Assert.Contains("no heartbeat yet", early.FailureMode, StringComparison.Ordinal);
+        Assert.Equal(("down", "expected, never seen"), (late.State, late.FailureMode));
+        BriefStatusView brief = BriefStatus.Build(new AgentHealthView(started, [], [early]), new ReviewQueueView(started, [], []), new CronStateView(started, [], []), new TaskBoardView(started, [], TaskBoard.Lanes, []), started);
+        Assert.Equal("unknown", Assert.Single(brief.Items).Level); // never green while an agent is not known
+    }
+
+    [Fact]
+    public void An_agent_busy_on_an_issue_gitea_does_not_show_it_holding_is_working_the_wrong_thing()
+    {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        var registry = new[] { new RegistryEntry { Agent = "timmy", Role = "worker", Nkey = "U" } };
+        static GiteaIssue Issue(long n, params string[] labels) => new() { Number = n, Title = $"#{n}", Labels = [.. labels.Select(l => new GiteaLabel { Name = l })] };
+        var repo = new SourceReading<RepoSnapshot>("gitea o/r", new RepoSnapshot("o/r", [Issue(2, "in-progress", "assigned:timmy"), Issue(9), Issue(10)], []), now, now, null, now, TimeSpan.FromMinutes(2));
+        string StateWhenBusyOn(string task) => Assert.Single(AgentHealth.Build(
+            FleetReading(registry, [new AgentView("timmy", Sdk.Fleet.AgentHealth.Busy, now, task, null)], now.AddHours(-1), now), [repo], new CommandCenterOptions(), now).Agents) is var row ? $"{row.State}: {row.FailureMode}" : string.Empty;
+
+        Assert.Equal("busy: ", StateWhenBusyOn("o/r#2 held by timmy"));
+        Assert.Equal("degraded: working the wrong thing? its heartbeat says o/r#9, Gitea shows it holding #2", StateWhenBusyOn("o/r#9 held by timmy"));
+        Assert.Equal("busy: ", StateWhenBusyOn("o/r#7 (review)")); // a pull request under review is no claim
+        Assert.Equal("busy: ", StateWhenBusyOn("x/y#9 held by timmy")); // a repository not read: no evidence
+        Assert.Equal("busy: ", StateWhenBusyOn("schedule:reaper:2026-12-01T02:00Z"));
+    }
+
+    [Fact]
+    public async Task Gitea_not_configured_or_without_its_token_is_unknown_with_the_reason_never_green()
+    {
+        var bare = new CommandCenterOptions();
+        CommandCenterViews none = await CommandCenterData.Create(bare, null, null, TimeProvider.System).ReadAsync(CancellationToken.None);
+        SourceStamp gitea = Assert.Single(none.Reviews.Sources);
+        Assert.Equal(("unknown", "not configured: the command center was given no Gitea URL and repositories to read"), (gitea.Freshness, gitea.Error));
+        Assert.NotEqual("green", none.Brief.Overall);
+
+        var options = new CommandCenterOptions { GiteaUrl = new Uri("http://127.0.0.1:9/"), GiteaTokenEnvironmentVariable = $"HERMES_CC_UNSET_{Guid.NewGuid():N}" };
+        options.Repositories.Add("o/r");
+        using GiteaClient client = GiteaClient.Create(new GiteaClientOptions { BaseUrl = options.GiteaUrl, TokenEnvironmentVariable = options.GiteaTokenEnvironmentVariable });
+        CommandCenterViews unset = await CommandCenterData.Create(options, client, null, TimeProvider.System).ReadAsync(CancellationToken.None);
+        Assert.Equal($"the token variable {options.GiteaTokenEnvironmentVariable} is not set: Gitea is read with the token the seed's config names, and no other", Assert.Single(unset.Tasks.Sources).Error);
+    }
+
+    private static SourceReading<FleetSnapshot> FleetReading(RegistryEntry[] registry, AgentView[] views, DateTimeOffset watchingSince, DateTimeOffset now) =>
+        new("fleet", new FleetSnapshot(registry, views, new Dictionary<string, Heartbeat>(), new Dictionary<string, DateTimeOffset>(), [], watchingSince, TimeSpan.FromSeconds(15)), now, now, null, now, TimeSpan.FromMinutes(1));
 
     [Fact]
     public void With_nothing_read_the_brief_is_unknown_never_green()

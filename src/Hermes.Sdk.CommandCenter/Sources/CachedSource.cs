@@ -73,6 +73,8 @@ internal sealed class CachedSource<T>(string name, SourceSettings settings, Func
         HttpRequestException http => $"cannot connect: {http.Message}",
         Refit.ApiException api => $"HTTP {(int)api.StatusCode} {api.StatusCode}",
         NATS.Client.Core.NatsException nats => $"the fleet bus: {nats.Message}",
+        Hermes.Sdk.Gitea.GiteaException gitea => $"HTTP {(int)gitea.StatusCode} {gitea.StatusCode}{(gitea.GiteaMessage is { Length: > 0 } said ? $": {said}" : string.Empty)}",
+        InvalidOperationException mine => mine.Message,
         _ => $"{ex.GetType().Name}: {ex.Message}",
     };
 }

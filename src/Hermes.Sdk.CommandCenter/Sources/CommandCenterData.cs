@@ -13,14 +13,22 @@ internal sealed class CommandCenterData(CommandCenterOptions options, IReadOnlyL
 {
     public static CommandCenterData Create(CommandCenterOptions options, GiteaClient? gitea, FleetWatch? watch, TimeProvider time)
     {
-        List<CachedSource<RepoSnapshot>> repos = [.. options.Repositories.Select(r => new CachedSource<RepoSnapshot>(
-            $"gitea {r}", options.Gitea, ct => GiteaSnapshot.ReadAsync(gitea!, r, time, ct), time))];
+        // Not configured is not "nothing to show": the Gitea views are then unknown, and the brief cannot be green.
+        List<CachedSource<RepoSnapshot>> repos = gitea is null
+            ? [new CachedSource<RepoSnapshot>("gitea", options.Gitea, _ => throw new InvalidOperationException("not configured: the command center was given no Gitea URL and repositories to read"), time)]
+            : [.. options.Repositories.Select(r => new CachedSource<RepoSnapshot>($"gitea {r}", options.Gitea, ct => ReadRepoAsync(gitea, r, time, options.GiteaTokenEnvironmentVariable, ct), time))];
         var fleet = new CachedSource<FleetSnapshot>("fleet bus: registry and heartbeats", options.Fleet, ct => watch is null ? throw new InvalidOperationException("no fleet bus is configured") : watch.ReadAsync(ct), time);
         var schedules = new CachedSource<ScheduleSnapshot>("fleet bus: schedules", options.Schedules, ct => watch is null ? throw new InvalidOperationException("no fleet bus is configured") : watch.ReadSchedulesAsync(TimeSpan.FromSeconds(15), ct), time);
         return new CommandCenterData(options, repos, fleet, schedules, time);
     }
 
     public CommandCenterOptions Options => options;
+
+    /// <summary>A repository, read only with the token the options name: without it nothing is read, not even anonymously.</summary>
+    private static Task<Sourced<RepoSnapshot>> ReadRepoAsync(GiteaClient gitea, string repository, TimeProvider time, string tokenVariable, CancellationToken ct) =>
+        string.IsNullOrEmpty(Environment.GetEnvironmentVariable(tokenVariable))
+            ? throw new InvalidOperationException($"the token variable {tokenVariable} is not set: Gitea is read with the token the seed's config names, and no other")
+            : GiteaSnapshot.ReadAsync(gitea, repository, time, ct);
 
     public async Task<CommandCenterViews> ReadAsync(CancellationToken ct)
     {

@@ -4,7 +4,14 @@ using Hermes.Sdk.Fleet;
 namespace Hermes.Sdk.CommandCenter;
 
 /// <summary>The fleet as the bus showed it: the registry, every agent's deadman view and last heartbeat, and drift.</summary>
-internal sealed record FleetSnapshot(IReadOnlyList<RegistryEntry> Registry, IReadOnlyList<AgentView> Agents, IReadOnlyDictionary<string, Heartbeat> LastBeats, IReadOnlyDictionary<string, DateTimeOffset> BusySince, IReadOnlyList<FleetDrift> Drift);
+/// <param name="Registry">The registry's entries.</param>
+/// <param name="Agents">The roster's deadman view.</param>
+/// <param name="LastBeats">Each agent's last heartbeat.</param>
+/// <param name="BusySince">Since when each busy agent has worked on its current task.</param>
+/// <param name="Drift">Drift from the registry.</param>
+/// <param name="WatchingSince">When the watch began: heartbeats are not kept, so an agent is known from its first beat after this.</param>
+/// <param name="DeadmanWindow">How long silence makes an agent down (the bus's heartbeat interval times the beats it may miss).</param>
+internal sealed record FleetSnapshot(IReadOnlyList<RegistryEntry> Registry, IReadOnlyList<AgentView> Agents, IReadOnlyDictionary<string, Heartbeat> LastBeats, IReadOnlyDictionary<string, DateTimeOffset> BusySince, IReadOnlyList<FleetDrift> Drift, DateTimeOffset WatchingSince, TimeSpan DeadmanWindow);
 
 /// <summary>The schedules as the bus showed them: desired against actual.</summary>
 internal sealed record ScheduleSnapshot(IReadOnlyList<ScheduleView> Schedules);
@@ -21,6 +28,7 @@ internal sealed class FleetWatch : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Heartbeat> _beats = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Task, DateTimeOffset Since)> _busy = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
+    private readonly DateTimeOffset _since;
     private FleetDriftMonitor? _drift;
     private FleetRegistry? _registry;
 
@@ -29,6 +37,7 @@ internal sealed class FleetWatch : IAsyncDisposable
         _bus = bus;
         _roster = roster;
         _time = time;
+        _since = time.GetUtcNow();
         roster.HeartbeatReceived += OnBeat;
     }
 
@@ -41,7 +50,8 @@ internal sealed class FleetWatch : IAsyncDisposable
         IReadOnlyList<RegistryEntry> registry = await _registry.ListAsync(ct).ConfigureAwait(false); // fails when the bus does
         _drift ??= await FleetDriftMonitor.StartAsync(_registry, _roster, _time, cancellationToken: ct).ConfigureAwait(false);
         var since = _busy.ToDictionary(b => b.Key, b => b.Value.Since, StringComparer.Ordinal);
-        var snapshot = new FleetSnapshot(registry, _roster.Snapshot(), new Dictionary<string, Heartbeat>(_beats, StringComparer.Ordinal), since, _drift.Snapshot());
+        TimeSpan deadman = _bus.Options.HeartbeatInterval * _bus.Options.MissedHeartbeatsForDown;
+        var snapshot = new FleetSnapshot(registry, _roster.Snapshot(), new Dictionary<string, Heartbeat>(_beats, StringComparer.Ordinal), since, _drift.Snapshot(), _since, deadman);
         return new Sourced<FleetSnapshot>(snapshot, _time.GetUtcNow());
     }
 

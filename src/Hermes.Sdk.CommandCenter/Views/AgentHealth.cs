@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Hermes.Sdk.Fleet;
 using Hermes.Sdk.Gitea;
 
@@ -25,7 +27,7 @@ internal sealed record ClaimLink(string Repository, long Number, string? Url);
 internal sealed record AgentHealthView(DateTimeOffset At, IReadOnlyList<SourceStamp> Sources, IReadOnlyList<AgentRow> Agents);
 
 /// <summary>Builds agent health. With the fleet's source unknown, every agent is unknown — never down, never up.</summary>
-internal static class AgentHealth
+internal static partial class AgentHealth
 {
     public static AgentHealthView Build(SourceReading<FleetSnapshot> fleet, IReadOnlyList<SourceReading<RepoSnapshot>> repos, CommandCenterOptions options, DateTimeOffset now)
     {
@@ -49,12 +51,16 @@ internal static class AgentHealth
             List<FleetDrift> drift = [.. snapshot.Drift.Where(d => d.Agent == agent)];
             DateTimeOffset? busySince = snapshot.BusySince.TryGetValue(agent, out DateTimeOffset since) ? since : null;
             bool stuck = view?.Health == Fleet.AgentHealth.Busy && busySince is { } b && now - b > options.StuckAfter;
+            // Heartbeats are not kept: right after the watch began, an agent not yet heard from is unknown, not down.
+            bool waitingForFirstBeat = view?.LastSeen is null && now - snapshot.WatchingSince < snapshot.DeadmanWindow;
             (string state, string? failure) = view?.Health switch
             {
+                null or Fleet.AgentHealth.Down when waitingForFirstBeat => ("unknown", $"no heartbeat yet: watching since {snapshot.WatchingSince:u}, an agent not heard from within {snapshot.DeadmanWindow.TotalSeconds:0.#} s is missing"),
                 null or Fleet.AgentHealth.Down => ("down", view?.Detail ?? "never seen: the process is missing"),
                 Fleet.AgentHealth.Unhealthy when IsRateLimited(view.Detail) => ("rate-limited", view.Detail),
                 Fleet.AgentHealth.Unhealthy => ("degraded", view.Detail ?? "says it is unhealthy"),
                 _ when drift.Count > 0 => ("degraded", string.Join("; ", drift.Select(d => $"drift: {d.Detail}"))),
+                _ when WrongWork(view, claims[agent], repos) is { } wrong => ("degraded", wrong),
                 _ when stuck => ("degraded", $"stuck: busy on {view.CurrentTask} since {busySince:u}"),
                 Fleet.AgentHealth.Busy => ("busy", null),
                 _ => ("idle", view.Detail),
@@ -70,6 +76,34 @@ internal static class AgentHealth
 
         return new AgentHealthView(now, sources, rows);
     }
+
+    /// <summary>
+    /// Working the wrong thing: busy, by its heartbeat, on an open issue of a repository Gitea was read for, which Gitea
+    /// does not show it holding. A pull request under review is no claim; without Gitea's reading there is no evidence.
+    /// </summary>
+    private static string? WrongWork(AgentView? view, IEnumerable<ClaimLink> held, IReadOnlyList<SourceReading<RepoSnapshot>> repos)
+    {
+        if (view is not { Health: Fleet.AgentHealth.Busy, CurrentTask: { } task } || TaskReference().Match(task) is not { Success: true } m)
+        {
+            return null;
+        }
+
+        string repository = m.Groups["repo"].Value;
+        long number = long.Parse(m.Groups["n"].ValueSpan, CultureInfo.InvariantCulture);
+        RepoSnapshot? read = repos.Select(r => r.Value).OfType<RepoSnapshot>().FirstOrDefault(r => string.Equals(r.Repository, repository, StringComparison.OrdinalIgnoreCase));
+        if (read is null || !read.Issues.Any(i => i.Number == number))
+        {
+            return null;
+        }
+
+        ClaimLink[] mine = [.. held.Where(c => string.Equals(c.Repository, repository, StringComparison.OrdinalIgnoreCase))];
+        return mine.Any(c => c.Number == number) ? null
+            : mine.Length == 0 ? $"working the wrong thing? its heartbeat says {repository}#{number}, which Gitea does not show it holding"
+            : $"working the wrong thing? its heartbeat says {repository}#{number}, Gitea shows it holding {string.Join(", ", mine.Select(c => $"#{c.Number}"))}";
+    }
+
+    [GeneratedRegex(@"^(?<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)#(?<n>[0-9]+)")]
+    private static partial Regex TaskReference();
 
     private static IEnumerable<string> Holders(GiteaIssue issue) =>
         (issue.Assignees ?? []).Select(a => a.Login).Concat((issue.Labels ?? []).Select(l => l.Name).Where(l => l.StartsWith("assigned:", StringComparison.Ordinal)).Select(l => l["assigned:".Length..])).Distinct(StringComparer.OrdinalIgnoreCase);

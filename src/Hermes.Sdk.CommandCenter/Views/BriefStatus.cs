@@ -44,6 +44,9 @@ internal static class BriefStatus
                 case "degraded" or "rate-limited":
                     items.Add(new BriefItem("amber", "agents", $"{a.Agent} is {a.State}: {a.FailureMode}", link));
                     break;
+                case "unknown":
+                    items.Add(new BriefItem("unknown", "agents", $"{a.Agent} is unknown: {a.FailureMode}", link));
+                    break;
             }
         }
 
@@ -55,7 +58,7 @@ internal static class BriefStatus
 
         foreach (ReviewRow r in reviews.PullRequests.Where(r => r.NeedsJudgment || r.FailingChecks.Count > 0 || r.Stale))
         {
-            string why = string.Join("; ", new[] { r.NeedsJudgment ? $"touches {string.Join(", ", r.SensitiveFiles)}" : null, r.FailingChecks.Count > 0 ? $"checks failing: {string.Join(", ", r.FailingChecks)}" : null, r.Stale ? $"waiting {r.Age.TotalDays:0} days" : null }.OfType<string>());
+            string why = string.Join("; ", new[] { r.NeedsJudgment ? $"touches {string.Join(", ", r.SensitiveFiles)}" : null, r.FailingChecks.Count > 0 ? $"checks failing: {string.Join(", ", r.FailingChecks)}" : null, r.Stale ? $"waiting {Age(r.Age)}" : null }.OfType<string>());
             items.Add(new BriefItem(r.NeedsJudgment ? "red" : "amber", "reviews", $"{r.Repository}#{r.Number} {r.Title}: {why}", r.Url ?? "/reviews"));
         }
 
@@ -79,4 +82,7 @@ internal static class BriefStatus
             cron.Schedules.Count(c => c.Problems.Count > 0));
         return new BriefStatusView(now, overall, sources, items, counts);
     }
+
+    /// <summary>An age in the unit an operator reads it in.</summary>
+    private static string Age(TimeSpan age) => age.TotalDays >= 2 ? $"{age.TotalDays:0} days" : age.TotalHours >= 2 ? $"{age.TotalHours:0} hours" : $"{Math.Max(1, age.TotalMinutes):0} minutes";
 }

@@ -53,8 +53,8 @@ public sealed class FleetOpsLog
             new StreamConfig(bus.Subjects.OpsStream, [bus.Subjects.AllOps])
             {
                 Storage = StreamConfigStorage.File,
-                MaxAge = bus.BusOptions.OpsRetention,
-                NumReplicas = bus.BusOptions.Replicas,
+                MaxAge = bus.Options.OpsRetention,
+                NumReplicas = bus.Options.Replicas,
                 Description = $"The operations record of fleet {bus.Subjects.Fleet}: uptime changes, incidents, task results",
             },
             cancellationToken).ConfigureAwait(false);
