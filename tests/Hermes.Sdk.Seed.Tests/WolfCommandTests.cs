@@ -106,28 +106,35 @@ public sealed class WolfCommandTests
         Task<int> running = SeedApp.RunAsync(["run", "--interval", "00:10:00"], new SeedAppOptions { Directory = seed.Dir.Path, Out = output, Error = error, IdentityRoot = seed.Dir.Combine(".identities") }, stop.Token);
         using var http = new HttpClient();
         using GiteaClient client = seed.Client();
-        long issue = seed.Gitea.AddIssue(O, R, "root", "Add rate limiting", "ready");
-        string body = $$$"""{"action":"label_updated","number":{{{issue}}},"issue":{"number":{{{issue}}},"state":"open","labels":[{"name":"ready"}]},"repository":{"full_name":"{{{O}}}/{{{R}}}"}}""";
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
+        async Task<System.Net.HttpStatusCode> DeliverAsync(string body, string secret)
         {
-            // Until the receiver listens: Gitea retries a failed delivery too.
             using var delivery = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}/hooks/gitea") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
             delivery.Headers.Add("X-Gitea-Event", "issues");
-            delivery.Headers.Add("X-Gitea-Signature", Gitea.Webhooks.GiteaWebhookSignature.Compute("s3cret", System.Text.Encoding.UTF8.GetBytes(body)));
-            try
-            {
-                using HttpResponseMessage answer = await http.SendAsync(delivery, stop.Token);
-                Assert.Equal(System.Net.HttpStatusCode.NoContent, answer.StatusCode);
-                break;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(100, stop.Token);
-            }
+            delivery.Headers.Add("X-Gitea-Signature", Gitea.Webhooks.GiteaWebhookSignature.Compute(secret, System.Text.Encoding.UTF8.GetBytes(body)));
+            using HttpResponseMessage answer = await http.SendAsync(delivery, stop.Token);
+            return answer.StatusCode;
         }
 
-        while ((await client.Api.ListCommentsAsync(O, R, issue, stop.Token)).Count == 0)
+        // The receiver listens (a delivery signed with another secret is refused, and wakes nothing), then the wolf's
+        // first poll has found nothing ready: only now does the issue exist, so only the webhook can end the
+        // ten-minute wait.
+        while (await Task.Run(async () => { try { return await DeliverAsync("{}", "not the secret"); } catch (HttpRequestException) { return default; } }) != System.Net.HttpStatusCode.Unauthorized)
+        {
+            await Task.Delay(100, stop.Token);
+        }
+
+        while (seed.Gitea.RequestCount("GET", $"/api/v1/repos/{O}/{R}/issues") == 0)
+        {
+            await Task.Delay(50, stop.Token);
+        }
+
+        await Task.Delay(500, stop.Token);
+        long issue = seed.Gitea.AddIssue(O, R, "root", "Add rate limiting", "ready");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        string wake = $$$"""{"action":"label_updated","number":{{{issue}}},"issue":{"number":{{{issue}}},"state":"open","labels":[{"name":"ready"}]},"repository":{"full_name":"{{{O}}}/{{{R}}}"}}""";
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, await DeliverAsync(wake, "s3cret"));
+
+        while ((await client.Api.ListCommentsAsync(O, R, issue, stop.Token)).Count == 0 || !error.ToString().Contains("woken:", StringComparison.Ordinal))
         {
             await Task.Delay(100, stop.Token);
         }
