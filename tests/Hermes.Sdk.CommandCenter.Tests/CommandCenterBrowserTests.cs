@@ -44,6 +44,8 @@ public sealed class CommandCenterBrowserTests(Chromium chromium) : IClassFixture
         Assert.Equal($"{gitea}/timmy", await page.Locator("#agent-timmy a").First.GetAttributeAsync("href"));
         Assert.Equal($"{gitea}/timmy/timmy-workspace/issues/{fx.Issues["in-progress"]}", await page.Locator("#agent-timmy a").Nth(1).GetAttributeAsync("href"));
         Assert.Equal("rate-limited", await page.Locator("#agent-wolf-1").GetAttributeAsync("data-state"));
+        Assert.NotEqual("—", await page.Locator("#agent-timmy td").Nth(4).InnerTextAsync()); // last well: its busy beats
+        Assert.Equal("—", await page.Locator("#agent-wolf-1 td").Nth(4).InnerTextAsync()); // never well since the watch began
         Assert.Equal("down", await page.Locator("#agent-ghost").GetAttributeAsync("data-state"));
 
         // Cron state: the paused job with its reason; the runner that stopped looking; the source itself stale.

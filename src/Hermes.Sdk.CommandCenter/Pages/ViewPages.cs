@@ -34,12 +34,12 @@ internal static class ViewPages
             return unknown;
         }
 
-        var html = new StringBuilder("<table id=\"agents\"><tr><th>agent</th><th>role</th><th>state</th><th>last heartbeat</th><th>working on</th><th>claims in Gitea</th><th>model</th><th>failure mode</th></tr>");
+        var html = new StringBuilder("<table id=\"agents\"><tr><th>agent</th><th>role</th><th>state</th><th>last heartbeat</th><th>last well</th><th>working on</th><th>claims in Gitea</th><th>model</th><th>failure mode</th></tr>");
         foreach (AgentRow a in v.Agents)
         {
-            string level = a.State switch { "down" => "red", "degraded" or "rate-limited" => "amber", _ => "green" };
+            string level = a.State switch { "down" => "red", "degraded" or "rate-limited" => "amber", "unknown" => "unknown-row", _ => "green" };
             html.Append("<tr id=\"agent-").Append(E(a.Agent)).Append("\" class=\"").Append(level).Append("\" data-state=\"").Append(a.State).Append("\"><td>").Append(Link(a.Url, a.Agent)).Append("</td><td>").Append(E(a.Role ?? "—"))
-                .Append("</td><td>").Append(a.State).Append(a.Stuck ? " (stuck)" : string.Empty).Append("</td><td>").Append(Time(a.LastSeen)).Append("</td><td>").Append(E(a.CurrentTask ?? "—"))
+                .Append("</td><td>").Append(a.State).Append(a.Stuck ? " (stuck)" : string.Empty).Append("</td><td>").Append(Time(a.LastSeen)).Append("</td><td>").Append(Time(a.LastWellAt)).Append("</td><td>").Append(E(a.CurrentTask ?? "—"))
                 .Append("</td><td>").Append(string.Join(", ", a.Claims.Select(c => Link(c.Url, $"{c.Repository}#{c.Number}")))).Append("</td><td>").Append(E(a.Model ?? "—")).Append("</td><td>").Append(E(a.FailureMode ?? string.Empty)).Append("</td></tr>");
         }
 

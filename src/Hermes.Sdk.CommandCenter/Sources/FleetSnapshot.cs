@@ -11,7 +11,11 @@ namespace Hermes.Sdk.CommandCenter;
 /// <param name="Drift">Drift from the registry.</param>
 /// <param name="WatchingSince">When the watch began: heartbeats are not kept, so an agent is known from its first beat after this.</param>
 /// <param name="DeadmanWindow">How long silence makes an agent down (the bus's heartbeat interval times the beats it may miss).</param>
-internal sealed record FleetSnapshot(IReadOnlyList<RegistryEntry> Registry, IReadOnlyList<AgentView> Agents, IReadOnlyDictionary<string, Heartbeat> LastBeats, IReadOnlyDictionary<string, DateTimeOffset> BusySince, IReadOnlyList<FleetDrift> Drift, DateTimeOffset WatchingSince, TimeSpan DeadmanWindow);
+internal sealed record FleetSnapshot(IReadOnlyList<RegistryEntry> Registry, IReadOnlyList<AgentView> Agents, IReadOnlyDictionary<string, Heartbeat> LastBeats, IReadOnlyDictionary<string, DateTimeOffset> BusySince, IReadOnlyList<FleetDrift> Drift, DateTimeOffset WatchingSince, TimeSpan DeadmanWindow)
+{
+    /// <summary>When each agent last reported itself well (idle or busy): its last successful activity.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> LastWell { get; init; } = new Dictionary<string, DateTimeOffset>();
+}
 
 /// <summary>The schedules as the bus showed them: desired against actual.</summary>
 internal sealed record ScheduleSnapshot(IReadOnlyList<ScheduleView> Schedules);
@@ -27,6 +31,7 @@ internal sealed class FleetWatch : IAsyncDisposable
     private readonly FleetRoster _roster;
     private readonly ConcurrentDictionary<string, Heartbeat> _beats = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Task, DateTimeOffset Since)> _busy = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _well = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _since;
     private FleetDriftMonitor? _drift;
@@ -51,7 +56,10 @@ internal sealed class FleetWatch : IAsyncDisposable
         _drift ??= await FleetDriftMonitor.StartAsync(_registry, _roster, _time, cancellationToken: ct).ConfigureAwait(false);
         var since = _busy.ToDictionary(b => b.Key, b => b.Value.Since, StringComparer.Ordinal);
         TimeSpan deadman = _bus.Options.HeartbeatInterval * _bus.Options.MissedHeartbeatsForDown;
-        var snapshot = new FleetSnapshot(registry, _roster.Snapshot(), new Dictionary<string, Heartbeat>(_beats, StringComparer.Ordinal), since, _drift.Snapshot(), _since, deadman);
+        var snapshot = new FleetSnapshot(registry, _roster.Snapshot(), new Dictionary<string, Heartbeat>(_beats, StringComparer.Ordinal), since, _drift.Snapshot(), _since, deadman)
+        {
+            LastWell = new Dictionary<string, DateTimeOffset>(_well, StringComparer.Ordinal),
+        };
         return new Sourced<FleetSnapshot>(snapshot, _time.GetUtcNow());
     }
 
@@ -68,6 +76,11 @@ internal sealed class FleetWatch : IAsyncDisposable
     private void OnBeat(Heartbeat beat)
     {
         _beats[beat.Agent] = beat;
+        if (beat.Activity is AgentActivity.Idle or AgentActivity.Busy)
+        {
+            _well[beat.Agent] = _time.GetUtcNow();
+        }
+
         if (beat.Activity == AgentActivity.Busy && beat.CurrentTask is { } task)
         {
             _busy.AddOrUpdate(beat.Agent, _ => (task, _time.GetUtcNow()), (_, was) => was.Task == task ? was : (task, _time.GetUtcNow()));

@@ -18,7 +18,8 @@ namespace Hermes.Sdk.CommandCenter;
 /// <param name="Stuck">Busy on one task longer than the threshold.</param>
 /// <param name="Registered">Whether the registry lists it.</param>
 /// <param name="Url">Its account in Gitea (what it has done there), when a Gitea is configured.</param>
-internal sealed record AgentRow(string Agent, string? Role, string State, DateTimeOffset? LastSeen, string? CurrentTask, IReadOnlyList<ClaimLink> Claims, string? Model, string? FailureMode, DateTimeOffset? BusySince, bool Stuck, bool Registered, string? Url);
+/// <param name="LastWellAt">Its last successful activity: the last heartbeat, since the command center began watching, in which it reported itself well (idle or busy).</param>
+internal sealed record AgentRow(string Agent, string? Role, string State, DateTimeOffset? LastSeen, string? CurrentTask, IReadOnlyList<ClaimLink> Claims, string? Model, string? FailureMode, DateTimeOffset? BusySince, bool Stuck, bool Registered, string? Url, DateTimeOffset? LastWellAt);
 
 /// <summary>An issue an agent holds, with its link.</summary>
 internal sealed record ClaimLink(string Repository, long Number, string? Url);
@@ -71,7 +72,7 @@ internal static partial class AgentHealth
                 state = state is "idle" or "busy" ? "degraded" : state;
             }
 
-            rows.Add(new AgentRow(agent, entry?.Role, state, view?.LastSeen, view?.CurrentTask, [.. claims[agent]], beat?.Model, failure, busySince, stuck, entry is not null, options.GiteaUrl is { } gitea ? new Uri(gitea, Uri.EscapeDataString(agent)).ToString() : null));
+            rows.Add(new AgentRow(agent, entry?.Role, state, view?.LastSeen, view?.CurrentTask, [.. claims[agent]], beat?.Model, failure, busySince, stuck, entry is not null, options.GiteaUrl is { } gitea ? new Uri(gitea, Uri.EscapeDataString(agent)).ToString() : null, snapshot.LastWell.TryGetValue(agent, out DateTimeOffset well) ? well : null));
         }
 
         return new AgentHealthView(now, sources, rows);
