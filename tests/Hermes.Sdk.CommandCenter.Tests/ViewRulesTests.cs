@@ -16,6 +16,13 @@ public sealed class ViewRulesTests
     [InlineData("-fix #13, closes  #14, closes:#15, closes #16abc, fixes #17.x", new long[0])]
     [InlineData("Resolves #18\nCloses #19\n", new long[] { 18, 19 })]
     [InlineData("closes '#20' fixes #21?", new long[] { 21 })]
+    // Gitea's own fixtures (modules/references/references_test.go, TestFindAllIssueReferences), the same-repository ones:
+    [InlineData("Simply closes: #29 yes", new long[] { 29 })]
+    [InlineData("Simply closes: !29 yes", new long[] { 29 })]
+    [InlineData("This closes #20 for you yes", new long[] { 20 })]
+    [InlineData("This closes #600 and reopens #599", new long[] { 600 })]
+    [InlineData("This fixes #100 spent @40m and reopens #101, also fixes #102 spent @4h15m", new long[] { 100, 102 })]
+    [InlineData("For #22,#23 no, neither #28:#29 or !30!31#32;33 should", new long[0])]
     public void A_pull_request_closes_the_issues_its_body_names_after_Giteas_closing_keywords(string body, long[] closed)
     {
         Assert.Equal(closed, TaskBoard.ClosedBy(new GiteaPullRequest { Body = body, Head = new GiteaBranchInfo { Ref = "feature" } }));

@@ -34,6 +34,7 @@ internal sealed class FleetWatch : IAsyncDisposable
     private readonly ConcurrentDictionary<string, DateTimeOffset> _well = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _since;
+    private readonly TimeSpan _deadman;
     private FleetDriftMonitor? _drift;
     private FleetRegistry? _registry;
 
@@ -43,6 +44,7 @@ internal sealed class FleetWatch : IAsyncDisposable
         _roster = roster;
         _time = time;
         _since = time.GetUtcNow();
+        _deadman = bus.Options.HeartbeatInterval * bus.Options.MissedHeartbeatsForDown;
         roster.HeartbeatReceived += OnBeat;
     }
 
@@ -55,8 +57,7 @@ internal sealed class FleetWatch : IAsyncDisposable
         IReadOnlyList<RegistryEntry> registry = await _registry.ListAsync(ct).ConfigureAwait(false); // fails when the bus does
         _drift ??= await FleetDriftMonitor.StartAsync(_registry, _roster, _time, cancellationToken: ct).ConfigureAwait(false);
         var since = _busy.ToDictionary(b => b.Key, b => b.Value.Since, StringComparer.Ordinal);
-        TimeSpan deadman = _bus.Options.HeartbeatInterval * _bus.Options.MissedHeartbeatsForDown;
-        var snapshot = new FleetSnapshot(registry, _roster.Snapshot(), new Dictionary<string, Heartbeat>(_beats, StringComparer.Ordinal), since, _drift.Snapshot(), _since, deadman)
+        var snapshot = new FleetSnapshot(registry, _roster.Snapshot(), new Dictionary<string, Heartbeat>(_beats, StringComparer.Ordinal), since, _drift.Snapshot(), _since, _deadman)
         {
             LastWell = new Dictionary<string, DateTimeOffset>(_well, StringComparer.Ordinal),
         };
